@@ -1,0 +1,90 @@
+import { ProjenStruct, Struct } from '@mrgrain/jsii-struct-builder';
+import { awscdk, javascript } from 'projen';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-irsa',
+  description:
+    'IAM Roles for Kubernetes ServiceAccounts (IRSA) in two constructs: a native IAM OIDC provider, ' +
+    'least-privilege web-identity roles and annotated cdk8s ServiceAccounts, with no custom-resource Lambdas.',
+  keywords: ['aws-cdk', 'cdk8s', 'eks', 'irsa', 'iam', 'kubernetes', 'oidc', 'service-account'],
+  author: 'cdk-irsa developers',
+  authorAddress: 'dev@example.com',
+  repositoryUrl: 'https://github.com/example/cdk-irsa.git',
+  defaultReleaseBranch: 'main',
+  license: 'Apache-2.0',
+
+  cdkVersion: '2.276.0',
+  jsiiVersion: '~6.0.0',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+
+  // CI is `.ci/run`; GitHub workflows and npm releases are not wired up here.
+  github: false,
+  release: false,
+
+  // Their types are part of our public API, so jsii wants them as peers.
+  peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5'],
+  devDeps: [
+    '@mrgrain/jsii-struct-builder',
+    'aws-cdk@^2',
+    // 4.x is the last CommonJS line; 5.x is ESM-only and does not load under ts-jest.
+    'kubernetes-models@^4.5.1',
+    'yaml@^2',
+  ],
+
+  // Lint must fail in CI, not quietly rewrite the checkout.
+  eslintOptions: { dirs: ['src'], commandOptions: { fix: false } },
+  jestOptions: {
+    // Snapshots must fail on mismatch, never be rewritten by the test task.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+  },
+  gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json'],
+});
+
+// The role options are every iam.RoleProps field except those that cannot work for a web-identity role:
+// `assumedBy` is generated from the ServiceAccount, and `externalIds`/`externalId` add an `sts:ExternalId`
+// condition that AssumeRoleWithWebIdentity never carries, so the role could never be assumed.
+new ProjenStruct(project, { name: 'IrsaRoleOptions', filePath: 'src/irsa-role-options.ts' })
+  .mixin(Struct.fromFqn('aws-cdk-lib.aws_iam.RoleProps'))
+  .omit('assumedBy', 'externalIds', 'externalId')
+  .update('roleName', {
+    docs: {
+      summary: 'A name for the IAM role.',
+      remarks:
+        'The default is derived from the construct path (and the region when it is known), so the role ARN\n' +
+        'is known at synth time and can be written into the ServiceAccount manifest. Changing it replaces the role.',
+      default: '- a deterministic name derived from the construct path',
+    },
+  });
+
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/.ci/');
+project.eslint?.addLintPattern('examples');
+
+// The README's main job: synthesize the example app (no AWS credentials needed) and show its manifest.
+project.addTask('demo', {
+  description: 'Synthesize the example app and print the ServiceAccount manifest it writes to cdk.out',
+  steps: [
+    { exec: 'cdk synth --quiet', cwd: 'examples' },
+    { exec: 'cat examples/cdk.out/*.k8s.yaml' },
+  ],
+});
+
+// What CI runs (and the README's test command): the jsii build, jest, eslint, packaging, and a check that the
+// committed API.md and generated files are what the build produces. CI=true packages only the JS target.
+project.addTask('check', {
+  description: 'Build, test, lint and package as CI does, then fail if generated files differ from the commit',
+  env: { CI: 'true' },
+  steps: [
+    { spawn: 'build' },
+    // Compiles every TypeScript snippet of the README against the built assembly (fixtures in rosetta/).
+    { name: 'README snippets compile', exec: 'jsii-rosetta extract --strict' },
+    {
+      name: 'generated files are committed',
+      exec: 'git diff --exit-code -- API.md src/irsa-role-options.ts package.json .projen || ' +
+        '(echo "Generated files differ from the commit: run npx projen build and commit the result." && exit 1)',
+    },
+  ],
+});
+
+project.synth();

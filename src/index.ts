@@ -1,0 +1,3 @@
+export * from './irsa-cluster';
+export * from './irsa-role-options';
+export * from './irsa-service-account';

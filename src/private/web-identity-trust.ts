@@ -1,0 +1,181 @@
+import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+export const ASSUME_ROLE_WITH_WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+
+/** IAM's default quota on a role trust policy, and the most it can be raised to (whitespace not counted). */
+export const TRUST_POLICY_DEFAULT_QUOTA = 2048;
+export const TRUST_POLICY_MAX_QUOTA = 4096;
+
+/** A ServiceAccount identity that may assume a role: a token from `issuer` with this `sub` and `aud`. */
+export interface TrustedServiceAccount {
+  /** ARN of the IAM OIDC provider of the issuer; the Federated principal. */
+  readonly providerArn: string;
+  /** The issuer without `https://`, the prefix of the `:sub` and `:aud` condition keys. */
+  readonly issuer: string;
+  readonly audience: string;
+  readonly namespace: string;
+  /** The ServiceAccount name; `undefined` trusts every ServiceAccount of the namespace (an explicit opt-in). */
+  readonly name?: string;
+}
+
+/** The `sub` claim of a projected ServiceAccount token, or the StringLike pattern for a whole namespace. */
+export function subjectOf(namespace: string, name: string | undefined): string {
+  return `system:serviceaccount:${namespace}:${name ?? '*'}`;
+}
+
+/** Statements share a provider, an audience and an operator; their subjects are packed into one value. */
+interface TrustGroup {
+  readonly providerArn: string;
+  readonly issuer: string;
+  readonly audience: string;
+  readonly operator: 'StringEquals' | 'StringLike';
+  readonly subjects: string[];
+  readonly principal: iam.IPrincipal;
+}
+
+/**
+ * The trust policy of an IRSA role: only `sts:AssumeRoleWithWebIdentity`, only from named OIDC providers,
+ * and only with exact `<issuer>:sub` and `<issuer>:aud` conditions (`StringLike` on `sub` solely for an
+ * explicitly requested namespace wildcard).
+ *
+ * The statements live in the role's own `assumeRolePolicy`, so the L2 role stays truthful. When an issuer is
+ * a token, the condition keys are tokens too; CloudFormation templates cannot have intrinsic object keys, so
+ * the document is then rendered as a token-aware JSON string (`Stack.toJsonString`, an `Fn::Join`), which
+ * `AssumeRolePolicyDocument` accepts. No `CfnJson` custom resource, hence no Lambda.
+ */
+export class WebIdentityTrust {
+  private readonly groups: TrustGroup[] = [];
+  private role?: iam.Role;
+  private renderedAsString = false;
+
+  constructor(first: TrustedServiceAccount) {
+    this.add(first);
+  }
+
+  /** The principal to create the role with (`assumedBy`); it carries the first statement. */
+  public get initialPrincipal(): iam.IPrincipal {
+    return this.groups[0].principal;
+  }
+
+  /** Attaches the trust to the role created with `initialPrincipal`; later subjects are added to it. */
+  public bind(role: iam.Role): void {
+    this.role = role;
+    for (const group of this.groups.slice(1)) {
+      this.addStatement(group);
+    }
+    this.renderAsStringIfNeeded();
+    role.node.addValidation({ validate: () => this.validateSize() });
+  }
+
+  /** Trusts one more ServiceAccount (or namespace); a subject already trusted is not added twice. */
+  public add(account: TrustedServiceAccount): void {
+    const operator = account.name === undefined ? 'StringLike' : 'StringEquals';
+    const subject = subjectOf(account.namespace, account.name);
+    const existing = this.groups.find(g =>
+      g.providerArn === account.providerArn && g.audience === account.audience && g.operator === operator);
+    if (existing) {
+      if (!existing.subjects.includes(subject)) existing.subjects.push(subject);
+      return;
+    }
+    const subjects = [subject];
+    const conditions = account.name === undefined
+      ? {
+        StringLike: { [`${account.issuer}:sub`]: packed(subjects) },
+        StringEquals: { [`${account.issuer}:aud`]: account.audience },
+      }
+      : {
+        StringEquals: {
+          [`${account.issuer}:sub`]: packed(subjects),
+          [`${account.issuer}:aud`]: account.audience,
+        },
+      };
+    const group: TrustGroup = {
+      providerArn: account.providerArn,
+      issuer: account.issuer,
+      audience: account.audience,
+      operator,
+      subjects,
+      principal: new iam.WebIdentityPrincipal(account.providerArn, conditions),
+    };
+    this.groups.push(group);
+    if (this.role) {
+      this.addStatement(group);
+      this.renderAsStringIfNeeded();
+    }
+  }
+
+  /** Every `sub` value (or pattern) the role trusts, in the order they were added. */
+  public get subjects(): string[] {
+    return this.groups.flatMap(g => g.subjects);
+  }
+
+  /** The characters IAM would count for this policy (an upper bound when parts are tokens). */
+  public get estimatedSize(): number {
+    return estimateTrustPolicySize(this.groups);
+  }
+
+  private addStatement(group: TrustGroup): void {
+    this.role!.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
+      actions: [ASSUME_ROLE_WITH_WEB_IDENTITY],
+      principals: [group.principal],
+    }));
+  }
+
+  private renderAsStringIfNeeded(): void {
+    const role = this.role!;
+    if (this.renderedAsString || !this.groups.some(g => Token.isUnresolved(g.issuer))) return;
+    const cfnRole = role.node.defaultChild as iam.CfnRole;
+    cfnRole.assumeRolePolicyDocument = Stack.of(role).toJsonString(role.assumeRolePolicy);
+    this.renderedAsString = true;
+  }
+
+  private validateSize(): string[] {
+    const size = this.estimatedSize;
+    if (size > TRUST_POLICY_MAX_QUOTA) {
+      return [
+        `the trust policy of role '${this.role!.node.path}' is about ${size} characters (${this.subjects.length} subjects); ` +
+        `IAM rejects trust policies over ${TRUST_POLICY_MAX_QUOTA} characters even with a raised quota. ` +
+        'Split the ServiceAccounts over several roles.',
+      ];
+    }
+    if (size > TRUST_POLICY_DEFAULT_QUOTA) {
+      Annotations.of(this.role!).addWarningV2('cdk-irsa:trustPolicySize',
+        `The trust policy is about ${size} characters (${this.subjects.length} subjects), over IAM's default quota of ` +
+        `${TRUST_POLICY_DEFAULT_QUOTA}. Deployment fails unless the account's "Role trust policy length" quota is raised ` +
+        `(up to ${TRUST_POLICY_MAX_QUOTA}); otherwise split the ServiceAccounts over several roles.`);
+    }
+    return [];
+  }
+}
+
+/** One subject renders as a string, like the AWS documentation's examples; several as a list. */
+function packed(subjects: string[]): string {
+  return Lazy.any({ produce: () => (subjects.length === 1 ? subjects[0] : [...subjects]) }) as unknown as string;
+}
+
+/**
+ * Worst-case values for parts that are tokens at synth time: the longest partition name in an ARN and an EKS
+ * issuer in the longest region name of the China partition (`oidc.eks.cn-northwest-1.amazonaws.com.cn/id/` + 32).
+ */
+const TOKEN_ARN_PREFIX = 'arn:aws-us-gov:iam::123456789012:oidc-provider/';
+const TOKEN_ISSUER = 'oidc.eks.cn-northwest-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF';
+const TOKEN_AUDIENCE = 'x'.repeat(64);
+
+/**
+ * The length IAM would count for this trust policy: its minified JSON, whose only whitespace-free strings are ours.
+ * Token parts are replaced by the longest value they can plausibly take, so a warning is never missed.
+ */
+function estimateTrustPolicySize(groups: ReadonlyArray<Omit<TrustGroup, 'principal'>>): number {
+  const statements = groups.map(g => {
+    const issuer = Token.isUnresolved(g.issuer) ? TOKEN_ISSUER : g.issuer;
+    const arn = Token.isUnresolved(g.providerArn) ? `${TOKEN_ARN_PREFIX}${issuer}` : g.providerArn;
+    const audience = Token.isUnresolved(g.audience) ? TOKEN_AUDIENCE : g.audience;
+    const sub = g.subjects.length === 1 ? g.subjects[0] : g.subjects;
+    const condition = g.operator === 'StringEquals'
+      ? { StringEquals: { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: audience } }
+      : { StringLike: { [`${issuer}:sub`]: sub }, StringEquals: { [`${issuer}:aud`]: audience } };
+    return { Action: ASSUME_ROLE_WITH_WEB_IDENTITY, Condition: condition, Effect: 'Allow', Principal: { Federated: arn } };
+  });
+  return JSON.stringify({ Statement: statements, Version: '2012-10-17' }).length;
+}

@@ -1,0 +1,553 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { ServiceAccount as ServiceAccountModel } from 'kubernetes-models/v1/ServiceAccount';
+import * as YAML from 'yaml';
+import { IrsaCluster, IrsaServiceAccountOptions } from '../src';
+import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, testStack } from './support/app';
+import { evaluateIntrinsics } from './support/cfn-intrinsics';
+
+const IMPORTED_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`;
+
+/** The trust policy IAM must receive for `testing/can-do-stuff-on-aws`, given the provider ARN. */
+function seedTrustPolicy(providerArn: unknown) {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Principal: { Federated: providerArn },
+      Condition: {
+        StringEquals: {
+          [`${SEED_ISSUER}:sub`]: 'system:serviceaccount:testing:can-do-stuff-on-aws',
+          [`${SEED_ISSUER}:aud`]: 'sts.amazonaws.com',
+        },
+      },
+    }],
+  };
+}
+
+function onlyRole(stack: Stack): { logicalId: string; properties: any } {
+  const roles = Object.entries(Template.fromStack(stack).findResources('AWS::IAM::Role'));
+  expect(roles).toHaveLength(1);
+  return { logicalId: roles[0][0], properties: roles[0][1].Properties };
+}
+
+function seed(stack: Stack, options: Partial<IrsaServiceAccountOptions> = {}) {
+  const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+  const sa = cluster.addServiceAccount('CanDoStuff', { namespace: 'testing', name: 'can-do-stuff-on-aws', ...options });
+  return { cluster, sa };
+}
+
+function writtenManifests(stack: Stack): Record<string, any[]> {
+  const dir = testAppOf(stack).synth().directory;
+  const files = fs.readdirSync(dir).filter(f => f.endsWith('.k8s.yaml'));
+  return Object.fromEntries(files.map(f => [f, YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJSON())]));
+}
+
+describe('IrsaServiceAccount', () => {
+  describe('the seed example: testing/can-do-stuff-on-aws', () => {
+    test('synthesizes the expected template (snapshot, with CloudFormation validation on)', () => {
+      // GIVEN
+      const stack = testStack({ env: ENV }, { validate: true });
+
+      // WHEN
+      seed(stack);
+
+      // THEN
+      expect(Template.fromStack(stack).toJSON()).toMatchSnapshot();
+    });
+
+    test('has exactly one trust statement with exact sub and aud conditions', () => {
+      // GIVEN
+      const stack = testStack();
+
+      // WHEN
+      seed(stack);
+
+      // THEN
+      const { properties } = onlyRole(stack);
+      expect(properties.AssumeRolePolicyDocument).toEqual(seedTrustPolicy({ 'Fn::GetAtt': ['IrsaAC15A16C', 'Arn'] }));
+    });
+
+    test('renders the chart with the concrete role ARN (snapshot)', () => {
+      // GIVEN
+      const stack = testStack();
+
+      // WHEN
+      const { sa } = seed(stack);
+
+      // THEN
+      const manifests = cdk8s.Testing.synth(sa.chart);
+      expect(manifests).toEqual([{
+        apiVersion: 'v1',
+        kind: 'ServiceAccount',
+        automountServiceAccountToken: false,
+        metadata: {
+          name: 'can-do-stuff-on-aws',
+          namespace: 'testing',
+          annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/Stack-Irsa-CanDoStuff-BC9DF32D` },
+        },
+      }]);
+      expect(manifests).toMatchSnapshot();
+    });
+
+    test('the ServiceAccount passes the Kubernetes schema', () => {
+      // GIVEN
+      const stack = testStack();
+
+      // WHEN
+      const { sa } = seed(stack, { labels: { 'app.kubernetes.io/name': 'stuff' }, tokenExpiration: Duration.hours(1) });
+
+      // THEN
+      const [manifest] = cdk8s.Testing.synth(sa.chart);
+      expect(() => new ServiceAccountModel(manifest).validate()).not.toThrow();
+      // The schema check itself can fail: a wrongly typed field is caught.
+      expect(() => new ServiceAccountModel({ ...manifest, automountServiceAccountToken: 'no' }).validate()).toThrow();
+    });
+
+    test('exposes the names and a literal role ARN', () => {
+      const stack = testStack();
+      const { sa } = seed(stack);
+      expect(sa.serviceAccountName).toBe('can-do-stuff-on-aws');
+      expect(sa.serviceAccountNamespace).toBe('testing');
+      expect(sa.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/Stack-Irsa-CanDoStuff-BC9DF32D`);
+      expect(sa.serviceAccount.name).toBe('can-do-stuff-on-aws');
+    });
+  });
+
+  describe('trust policy', () => {
+    test('with a token issuer is a token-aware JSON string that evaluates to the exact policy', () => {
+      // GIVEN
+      const stack = testStack();
+      const issuerUrl = new CfnParameter(stack, 'IssuerUrl').valueAsString;
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl });
+
+      // WHEN
+      cluster.addServiceAccount('CanDoStuff', { namespace: 'testing', name: 'can-do-stuff-on-aws' });
+
+      // THEN
+      const { properties } = onlyRole(stack);
+      const document = properties.AssumeRolePolicyDocument;
+      expect(Object.keys(document)).toEqual(['Fn::Join']);
+      const json = evaluateIntrinsics(document, { attributes: { 'IrsaAC15A16C.Arn': IMPORTED_ARN } });
+      expect(JSON.parse(json)).toEqual(seedTrustPolicy(IMPORTED_ARN));
+    });
+
+    test('with a token issuer also evaluates correctly for another issuer value', () => {
+      const stack = testStack();
+      const issuerUrl = new CfnParameter(stack, 'IssuerUrl').valueAsString;
+      new IrsaCluster(stack, 'Irsa', { issuerUrl }).addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
+
+      const otherArn = `arn:aws-cn:iam::${ACCOUNT}:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC`;
+      const json = evaluateIntrinsics(onlyRole(stack).properties.AssumeRolePolicyDocument,
+        { attributes: { 'IrsaAC15A16C.Arn': otherArn } });
+      expect(JSON.parse(json).Statement[0].Condition).toEqual({
+        StringEquals: {
+          'oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC:sub': 'system:serviceaccount:ns:sa',
+          'oidc.eks.cn-north-1.amazonaws.com.cn/id/ABC:aud': 'sts.amazonaws.com',
+        },
+      });
+    });
+
+    test('with an imported provider names the provider ARN and its issuer literally', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = IrsaCluster.fromOidcProviderArn(stack, 'Irsa', IMPORTED_ARN);
+
+      // WHEN
+      cluster.addServiceAccount('CanDoStuff', { namespace: 'testing', name: 'can-do-stuff-on-aws' });
+
+      // THEN
+      expect(onlyRole(stack).properties.AssumeRolePolicyDocument).toEqual(seedTrustPolicy(IMPORTED_ARN));
+    });
+
+    test('with a custom audience conditions on it', () => {
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clientIds: ['sts.amazonaws.com', 'vault'] });
+      cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', audience: 'vault' });
+      expect(onlyRole(stack).properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals)
+        .toEqual({ [`${SEED_ISSUER}:sub`]: 'system:serviceaccount:ns:sa', [`${SEED_ISSUER}:aud`]: 'vault' });
+    });
+
+    test.each([
+      ['literal issuer', (stack: Stack) => new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL })],
+      ['token issuer', (stack: Stack) => new IrsaCluster(stack, 'Irsa', { issuerUrl: new CfnParameter(stack, 'Url').valueAsString })],
+      ['imported provider', (stack: Stack) => IrsaCluster.fromOidcProviderArn(stack, 'Irsa', IMPORTED_ARN)],
+      ['token provider ARN', (stack: Stack) => IrsaCluster.fromOidcProviderArn(stack, 'Irsa', new CfnParameter(stack, 'Arn').valueAsString)],
+    ])('creates no custom resource and no Lambda function (%s)', (_, makeCluster) => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = makeCluster(stack);
+
+      // WHEN
+      const sa = cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
+      new s3.Bucket(stack, 'Bucket').grantRead(sa);
+
+      // THEN
+      const types = Object.values(Template.fromStack(stack).toJSON().Resources).map((r: any) => r.Type);
+      expect(types.filter(t => t.startsWith('Custom::') || t === 'AWS::Lambda::Function' || t === 'AWS::CloudFormation::CustomResource'))
+        .toEqual([]);
+      expect(types).toContain('AWS::IAM::Role');
+    });
+  });
+
+  describe('role', () => {
+    test('is the principal of grants', () => {
+      // GIVEN
+      const stack = testStack();
+      const { sa } = seed(stack);
+      const bucket = new s3.Bucket(stack, 'Bucket');
+
+      // WHEN
+      bucket.grantRead(sa);
+      sa.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
+
+      // THEN
+      const { logicalId } = onlyRole(stack);
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Action: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] }),
+            Match.objectLike({ Action: 'sqs:SendMessage' }),
+          ]),
+        },
+      });
+      expect(sa.grantPrincipal).toBe(sa.role);
+      expect(sa.assumeRoleAction).toBe('sts:AssumeRole');
+      expect(stack.resolve(sa.policyFragment.principalJson)).toEqual({ AWS: [{ 'Fn::GetAtt': [logicalId, 'Arn'] }] });
+    });
+
+    test('accepts the iam.RoleProps options', () => {
+      // GIVEN
+      const stack = testStack();
+      const boundary = iam.ManagedPolicy.fromManagedPolicyName(stack, 'Boundary', 'boundary');
+
+      // WHEN
+      seed(stack, {
+        roleName: 'stuff-reader',
+        path: '/irsa/',
+        description: 'Reads stuff',
+        maxSessionDuration: Duration.hours(2),
+        permissionsBoundary: boundary,
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
+        inlinePolicies: {
+          logs: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: ['*'] })] }),
+        },
+      });
+
+      // THEN
+      const { properties } = onlyRole(stack);
+      expect(properties).toMatchObject({
+        RoleName: 'stuff-reader',
+        Path: '/irsa/',
+        Description: 'Reads stuff',
+        MaxSessionDuration: 7200,
+        PermissionsBoundary: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::${ACCOUNT}:policy/boundary`]] },
+        Policies: [{ PolicyName: 'logs' }],
+      });
+      expect(properties.ManagedPolicyArns).toHaveLength(1);
+    });
+
+    test('puts the path and name into the literal ARN', () => {
+      const stack = testStack();
+      const { sa } = seed(stack, { roleName: 'stuff-reader', path: '/irsa/' });
+      expect(sa.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/irsa/stuff-reader`);
+    });
+
+    test('uses the partition of the region', () => {
+      const stack = testStack({ env: { account: ACCOUNT, region: 'cn-north-1' } });
+      const { sa } = seed(stack, { roleName: 'r' });
+      expect(sa.roleArn).toBe(`arn:aws-cn:iam::${ACCOUNT}:role/r`);
+    });
+
+    test('is a token ARN when the stack has no account', () => {
+      const stack = testStack({});
+      const { sa } = seed(stack);
+      const cfnRole = sa.role.node.defaultChild as iam.CfnRole;
+      expect(stack.resolve(sa.roleArn)).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(cfnRole), 'Arn'] });
+    });
+  });
+
+  describe('default role name', () => {
+    test('is the same on every synth of the same app', () => {
+      const names = [1, 2].map(() => {
+        const stack = testStack();
+        seed(stack);
+        return onlyRole(stack).properties.RoleName;
+      });
+      expect(names[0]).toBe('Stack-Irsa-CanDoStuff-BC9DF32D');
+      expect(names[1]).toBe(names[0]);
+    });
+
+    test('differs between regions, because IAM role names are global to the account', () => {
+      const names = ['eu-west-2', 'us-east-1'].map(region => {
+        const stack = testStack({ env: { account: ACCOUNT, region } });
+        seed(stack);
+        return onlyRole(stack).properties.RoleName;
+      });
+      expect(names[0]).not.toBe(names[1]);
+    });
+
+    test('fits IAM\'s 64 characters for deep construct paths', () => {
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      const sa = cluster.addServiceAccount('AVeryLongConstructIdThatKeepsGoingAndGoingAndGoing', { namespace: 'ns', name: 'sa' });
+      const name = onlyRole(stack).properties.RoleName;
+      expect(name.length).toBeLessThanOrEqual(64);
+      expect(name).toMatch(/^[\w+=,.@-]+$/);
+      expect(name).toMatch(/AndGoing-[0-9A-F]{8}$/);
+      expect(sa.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/${name}`);
+    });
+  });
+
+  describe('ServiceAccount manifest', () => {
+    test('writes the webhook annotations, labels and annotations', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clientIds: ['sts.amazonaws.com', 'vault'] });
+
+      // WHEN
+      const sa = cluster.addServiceAccount('Sa', {
+        namespace: 'ns',
+        name: 'sa',
+        roleName: 'r',
+        audience: 'vault',
+        stsRegionalEndpoints: true,
+        tokenExpiration: Duration.hours(2),
+        labels: { 'app.kubernetes.io/name': 'sa' },
+        annotations: { 'example.com/owner': 'team-a' },
+      });
+
+      // THEN
+      expect(cdk8s.Testing.synth(sa.chart)[0].metadata).toEqual({
+        name: 'sa',
+        namespace: 'ns',
+        labels: { 'app.kubernetes.io/name': 'sa' },
+        annotations: {
+          'example.com/owner': 'team-a',
+          'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/r`,
+          'eks.amazonaws.com/audience': 'vault',
+          'eks.amazonaws.com/sts-regional-endpoints': 'true',
+          'eks.amazonaws.com/token-expiration': '7200',
+        },
+      });
+    });
+
+    test('writes no audience annotation for the default audience', () => {
+      const stack = testStack();
+      const { sa } = seed(stack, { stsRegionalEndpoints: false });
+      expect(cdk8s.Testing.synth(sa.chart)[0].metadata.annotations).toEqual({
+        'eks.amazonaws.com/role-arn': sa.roleArn,
+        'eks.amazonaws.com/sts-regional-endpoints': 'false',
+      });
+    });
+
+    test('goes into the user\'s chart, next to a workload that uses it, and takes the chart\'s namespace', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads', { namespace: 'payments' });
+
+      // WHEN
+      const sa = cluster.addServiceAccount('Sa', { name: 'ledger', chart });
+      new kplus.Deployment(chart, 'Ledger', {
+        serviceAccount: sa.serviceAccount,
+        containers: [{ image: 'public.ecr.aws/docker/library/busybox:stable', securityContext: { ensureNonRoot: false } }],
+      });
+
+      // THEN
+      expect(sa.chart).toBe(chart);
+      expect(sa.serviceAccountNamespace).toBe('payments');
+      const manifests = writtenManifests(stack)['Stack.workloads.k8s.yaml'];
+      expect(manifests.map(m => m.kind)).toEqual(['ServiceAccount', 'Deployment']);
+      expect(manifests[0].metadata.namespace).toBe('payments');
+      expect(manifests[1].spec.template.spec.serviceAccountName).toBe('ledger');
+      expect(onlyRole(stack).properties.AssumeRolePolicyDocument.Statement[0].Condition.StringEquals[`${SEED_ISSUER}:sub`])
+        .toBe('system:serviceaccount:payments:ledger');
+    });
+
+    test('is written to the cloud assembly directory on synth', () => {
+      // GIVEN
+      const stack = testStack();
+      const { sa } = seed(stack);
+
+      // WHEN
+      const manifests = writtenManifests(stack);
+
+      // THEN
+      expect(Object.keys(manifests)).toEqual(['Stack.Irsa-CanDoStuff.k8s.yaml']);
+      expect(manifests['Stack.Irsa-CanDoStuff.k8s.yaml']).toEqual(cdk8s.Testing.synth(sa.chart));
+    });
+
+    test('shares one file per chart between ServiceAccounts', () => {
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
+      cluster.addServiceAccount('A', { namespace: 'ns', name: 'a', chart });
+      cluster.addServiceAccount('B', { namespace: 'ns', name: 'b', chart });
+      const manifests = writtenManifests(stack);
+      expect(Object.keys(manifests)).toEqual(['Stack.workloads.k8s.yaml']);
+      expect(manifests['Stack.workloads.k8s.yaml'].map(m => m.metadata.name)).toEqual(['a', 'b']);
+    });
+
+    test('fails synthesis with the fix when the role ARN is not known and no cluster applies the chart', () => {
+      // GIVEN
+      const stack = testStack({});
+
+      // WHEN
+      seed(stack);
+
+      // THEN
+      expect(() => testAppOf(stack).synth()).toThrow(
+        /ServiceAccount "testing\/can-do-stuff-on-aws" \(Stack\/Irsa\/CanDoStuff\) cannot be written to Stack.Irsa-CanDoStuff.k8s.yaml: its role ARN is only known at deploy time because stack 'Stack' has no concrete account \(env.account\). Set env: \{ account, region \} on the stack, or pass `cluster`/,
+      );
+    });
+
+    test('fails synthesis when the user\'s chart holds deploy-time values and no cluster applies it', () => {
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
+      cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', chart });
+      new cdk8s.ApiObject(chart, 'Config', {
+        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { bucket: new s3.Bucket(stack, 'B').bucketName },
+      });
+      expect(() => testAppOf(stack).synth()).toThrow(
+        "the cdk8s chart 'workloads' contains values that are only known at deploy time (CDK tokens), so it cannot be written to Stack.workloads.k8s.yaml.",
+      );
+    });
+  });
+
+  describe('applied by a cluster with kubectl access', () => {
+    function importedCluster(stack: Stack) {
+      return eks.Cluster.fromClusterAttributes(stack, 'Eks', {
+        clusterName: 'prod',
+        kubectlRoleArn: `arn:aws:iam::${ACCOUNT}:role/kubectl`,
+        kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', `arn:aws:lambda:eu-west-2:${ACCOUNT}:layer:kubectl:1`),
+      });
+    }
+
+    test('applies the whole chart, including resources added after the ServiceAccount, once the role exists', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
+      const sa = cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', chart });
+
+      // WHEN
+      new kplus.Deployment(chart, 'App', {
+        serviceAccount: sa.serviceAccount,
+        containers: [{ image: 'public.ecr.aws/docker/library/busybox:stable', securityContext: { ensureNonRoot: false } }],
+      });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+      expect(manifests).toHaveLength(1);
+      const applied = JSON.parse(manifests[0].Properties.Manifest);
+      expect(applied.map((m: any) => m.kind)).toEqual(['ServiceAccount', 'Deployment']);
+      expect(applied[0].metadata.annotations['eks.amazonaws.com/role-arn']).toBe(sa.roleArn);
+      expect(manifests[0].DependsOn).toEqual(expect.arrayContaining([onlyRole(stack).logicalId]));
+      expect(Object.keys(writtenManifests(stack))).toEqual(['Stack.workloads.k8s.yaml']);
+    });
+
+    test('uses the role ARN token when the stack has no account, and writes no file', () => {
+      // GIVEN
+      const stack = testStack({});
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+
+      // WHEN
+      cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const [manifest] = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+      const json = evaluateIntrinsics(manifest.Properties.Manifest, { attributes: { [`${onlyRole(stack).logicalId}.Arn`]: 'arn:aws:iam::1:role/x' } });
+      expect(JSON.parse(json)[0].metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::1:role/x');
+      expect(writtenManifests(stack)).toEqual({});
+      Annotations.fromStack(stack).hasInfo('*', Match.stringLikeRegexp('Stack.Irsa-Sa.k8s.yaml is not written to the cloud assembly'));
+    });
+
+    test('rejects one chart for two clusters', () => {
+      const stack = testStack();
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
+      const blue = new IrsaCluster(stack, 'Blue', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+      const other = eks.Cluster.fromClusterAttributes(stack, 'Other', { clusterName: 'b', kubectlRoleArn: `arn:aws:iam::${ACCOUNT}:role/k` });
+      const green = new IrsaCluster(stack, 'Green', { issuerUrl: `${SEED_ISSUER_URL}0`, cluster: other });
+      blue.addServiceAccount('Sa', { namespace: 'ns', name: 'a', chart });
+      expect(() => green.addServiceAccount('Sa', { namespace: 'ns', name: 'b', chart }))
+        .toThrow("IrsaServiceAccount 'Stack/Green/Sa': the chart 'workloads' is already applied to cluster 'Stack/Eks', not 'Stack/Other'. Use one chart per cluster.");
+    });
+  });
+
+  describe('validation', () => {
+    let stack: Stack;
+    let cluster: IrsaCluster;
+    beforeEach(() => {
+      stack = testStack();
+      cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+    });
+
+    test.each([
+      [{ name: 'Bad_Name' }, 'name "Bad_Name" is not a valid Kubernetes ServiceAccount name. Use a DNS-1123 subdomain'],
+      [{ name: 'a'.repeat(254) }, 'is not a valid Kubernetes ServiceAccount name'],
+      [{ name: 'sa-' }, 'name "sa-" is not a valid'],
+      [{ name: '*' }, 'name "*" is not a valid'],
+      [{ namespace: 'n'.repeat(64) }, `namespace "${'n'.repeat(64)}" is not a valid Kubernetes namespace. Use a DNS-1123 label`],
+      [{ namespace: 'team.a' }, 'namespace "team.a" is not a valid Kubernetes namespace'],
+      [{ namespace: '*' }, 'namespace "*" is not a valid Kubernetes namespace'],
+      [{ roleName: 'r'.repeat(65) }, `roleName "${'r'.repeat(65)}" is not a valid IAM role name. Use 1-64 characters`],
+      [{ roleName: 'has space' }, 'roleName "has space" is not a valid IAM role name'],
+      [{ path: 'irsa' }, 'path "irsa" is not a valid IAM path. Use "/" or a string that starts and ends with "/"'],
+      [{ path: `/${'p'.repeat(511)}/` }, 'is not a valid IAM path'],
+      [{ audience: 'vault' }, 'audience "vault" is not a client ID of the OIDC provider ("sts.amazonaws.com"), so STS would reject every token with "Incorrect token audience".'],
+      [{ tokenExpiration: Duration.seconds(300) }, 'tokenExpiration is 300 seconds; the pod identity webhook requires a whole number of at least 600 seconds'],
+      [{ maxSessionDuration: Duration.hours(13) }, 'maxSessionDuration is 46800 seconds; IAM requires a whole number between 1 hour (3600) and 12 hours (43200).'],
+      [{ maxSessionDuration: Duration.minutes(30) }, 'maxSessionDuration is 1800 seconds'],
+      [{ labels: { 'bad key!': 'x' } }, 'label key "bad key!" is not a valid Kubernetes key'],
+      [{ labels: { app: 'has space' } }, 'label "app" has value "has space", which is not a valid Kubernetes label value'],
+      [{ annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/other' } }, 'the annotation "eks.amazonaws.com/role-arn" is written by IrsaServiceAccount'],
+      [{ annotations: { 'eks.amazonaws.com/audience': 'x' } }, 'use the audience option'],
+    ])('rejects %j', (options, message) => {
+      const make = () => cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', ...options });
+      expect(make).toThrow('IrsaServiceAccount \'Stack/Irsa/Sa\': ');
+      expect(() => cluster.addServiceAccount('Sa2', { namespace: 'ns', name: 'sa', ...options })).toThrow(message);
+    });
+
+    test('rejects the same name and namespace twice in one chart', () => {
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
+      cluster.addServiceAccount('First', { namespace: 'ns', name: 'sa', chart });
+      expect(() => cluster.addServiceAccount('Second', { namespace: 'ns', name: 'sa', chart })).toThrow(
+        "IrsaServiceAccount 'Stack/Irsa/Second': the chart 'workloads' already has a ServiceAccount \"sa\" in namespace \"ns\" (from 'Stack/Irsa/First').",
+      );
+    });
+
+    test('rejects a namespace or name that is a token', () => {
+      const value = new CfnParameter(stack, 'P').valueAsString;
+      expect(() => cluster.addServiceAccount('A', { namespace: value, name: 'sa' })).toThrow('namespace must be a literal string');
+      expect(() => cluster.addServiceAccount('B', { namespace: 'ns', name: value })).toThrow('name must be a literal string');
+    });
+
+    test('skips checks of token role options', () => {
+      const value = new CfnParameter(stack, 'P').valueAsString;
+      expect(() => cluster.addServiceAccount('A', { namespace: 'ns', name: 'sa', roleName: value, path: value })).not.toThrow();
+    });
+
+    test('skips the audience check for an imported provider with unknown client IDs', () => {
+      const imported = IrsaCluster.fromOidcProviderArn(stack, 'Imported', IMPORTED_ARN);
+      expect(() => imported.addServiceAccount('A', { namespace: 'ns', name: 'sa', audience: 'vault' })).not.toThrow();
+    });
+  });
+});
+
+function testAppOf(stack: Stack): App {
+  return stack.node.root as App;
+}

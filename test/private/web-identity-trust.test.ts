@@ -1,0 +1,98 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { TrustedServiceAccount, WebIdentityTrust } from '../../src/private/web-identity-trust';
+
+const BLUE = { providerArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/BLUE', issuer: 'oidc.example.com/id/BLUE' };
+const GREEN = { providerArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/GREEN', issuer: 'oidc.example.com/id/GREEN' };
+
+function roleTrusting(first: TrustedServiceAccount, ...more: TrustedServiceAccount[]) {
+  const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'S');
+  const trust = new WebIdentityTrust(first);
+  const role = new iam.Role(stack, 'Role', { assumedBy: trust.initialPrincipal });
+  trust.bind(role);
+  more.forEach(account => trust.add(account));
+  return { stack, trust, role };
+}
+
+function trustPolicy(stack: Stack) {
+  return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0].Properties.AssumeRolePolicyDocument;
+}
+
+describe('WebIdentityTrust', () => {
+  test('packs the subjects of one provider and audience into one statement', () => {
+    const { stack, trust } = roleTrusting(
+      { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' },
+      { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'b', name: 'y' },
+      { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' },
+    );
+    expect(trustPolicy(stack).Statement).toEqual([{
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Effect: 'Allow',
+      Principal: { Federated: BLUE.providerArn },
+      Condition: {
+        StringEquals: {
+          'oidc.example.com/id/BLUE:sub': ['system:serviceaccount:a:x', 'system:serviceaccount:b:y'],
+          'oidc.example.com/id/BLUE:aud': 'sts.amazonaws.com',
+        },
+      },
+    }]);
+    expect(trust.subjects).toEqual(['system:serviceaccount:a:x', 'system:serviceaccount:b:y']);
+  });
+
+  test('gives each provider, audience and namespace wildcard a statement of its own', () => {
+    const { stack } = roleTrusting(
+      { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' },
+      { ...GREEN, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' },
+      { ...BLUE, audience: 'vault', namespace: 'a', name: 'x' },
+      { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'jobs' },
+    );
+    const statements = trustPolicy(stack).Statement;
+    expect(statements.map((s: any) => [s.Principal.Federated, s.Condition])).toEqual([
+      [BLUE.providerArn, { StringEquals: { 'oidc.example.com/id/BLUE:sub': 'system:serviceaccount:a:x', 'oidc.example.com/id/BLUE:aud': 'sts.amazonaws.com' } }],
+      [GREEN.providerArn, { StringEquals: { 'oidc.example.com/id/GREEN:sub': 'system:serviceaccount:a:x', 'oidc.example.com/id/GREEN:aud': 'sts.amazonaws.com' } }],
+      [BLUE.providerArn, { StringEquals: { 'oidc.example.com/id/BLUE:sub': 'system:serviceaccount:a:x', 'oidc.example.com/id/BLUE:aud': 'vault' } }],
+      [BLUE.providerArn, {
+        StringLike: { 'oidc.example.com/id/BLUE:sub': 'system:serviceaccount:jobs:*' },
+        StringEquals: { 'oidc.example.com/id/BLUE:aud': 'sts.amazonaws.com' },
+      }],
+    ]);
+  });
+
+  test('switches to a JSON string when a token issuer is added after the role exists', () => {
+    const { stack, trust } = roleTrusting({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' });
+    expect(Object.keys(trustPolicy(stack))).toEqual(['Statement', 'Version']);
+    const { stack: later, trust: laterTrust } = roleTrusting({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' });
+    const arn = new CfnParameter(later, 'Arn').valueAsString;
+    laterTrust.add({ providerArn: arn, issuer: arn, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' });
+    expect(Object.keys(trustPolicy(later))).toEqual(['Fn::Join']);
+    expect(trust.subjects).toEqual(['system:serviceaccount:a:x']);
+  });
+
+  test('estimates the size as the length of the minified policy', () => {
+    const { stack, trust } = roleTrusting(
+      { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' },
+      { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'b', name: 'y' },
+      { ...GREEN, audience: 'sts.amazonaws.com', namespace: 'jobs' },
+    );
+    const actual = JSON.stringify(trustPolicy(stack)).length;
+    expect(trust.estimatedSize).toBe(actual);
+  });
+
+  test('warns above 2048 characters', () => {
+    const accounts = Array.from({ length: 45 }, (_, i) => ({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'team', name: `service-${i}` }));
+    const { stack } = roleTrusting(accounts[0], ...accounts.slice(1));
+    const size = JSON.stringify(trustPolicy(stack)).length;
+    expect(size).toBeGreaterThan(2048);
+    expect(size).toBeLessThanOrEqual(4096);
+    Annotations.fromStack(stack).hasWarning('/S/Role', Match.stringLikeRegexp(`about ${size} characters \\(45 subjects\\), over IAM's default quota of 2048`));
+  });
+
+  test('fails synthesis above 4096 characters', () => {
+    const accounts = Array.from({ length: 100 }, (_, i) => ({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'team', name: `service-${i}` }));
+    const { stack } = roleTrusting(accounts[0], ...accounts.slice(1));
+    expect(() => (stack.node.root as App).synth()).toThrow(
+      /\[S\/Role\] the trust policy of role 'S\/Role' is about \d+ characters \(100 subjects\); IAM rejects trust policies over 4096 characters/,
+    );
+  });
+});
