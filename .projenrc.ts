@@ -70,6 +70,9 @@ project.addTask('demo', {
   ],
 });
 
+// Snapshots are updated deliberately (`npx jest --updateSnapshot`), never by a task.
+project.tasks.removeTask('test:update');
+
 // What CI runs (and the README's test command): the jsii build, jest, eslint, packaging, and a check that the
 // committed API.md and generated files are what the build produces. CI=true packages only the JS target.
 project.addTask('check', {

@@ -459,6 +459,31 @@ describe('IrsaServiceAccount', () => {
       expect(Object.keys(writtenManifests(stack))).toEqual(['Stack.workloads.k8s.yaml']);
     });
 
+    test('applies the chart through an eks.Cluster defined in the app, whose issuer is a token', () => {
+      // GIVEN
+      const stack = testStack();
+      const eksCluster = new eks.Cluster(stack, 'Eks', {
+        version: eks.KubernetesVersion.V1_33,
+        kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', `arn:aws:lambda:eu-west-2:${ACCOUNT}:layer:kubectl:1`),
+        defaultCapacity: 0,
+      });
+      const cluster = new IrsaCluster(stack, 'Irsa', { cluster: eksCluster });
+
+      // WHEN
+      const sa = cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const [manifest] = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+      const applied = JSON.parse(manifest.Properties.Manifest);
+      expect(applied.map((m: any) => [m.kind, m.metadata.name, m.metadata.annotations])).toEqual([
+        ['ServiceAccount', 'sa', { 'eks.amazonaws.com/role-arn': sa.roleArn }],
+      ]);
+      const roleId = stack.getLogicalId(sa.role.node.defaultChild as iam.CfnRole);
+      expect(manifest.DependsOn).toEqual(expect.arrayContaining([roleId]));
+      expect(Object.keys(template.toJSON().Resources[roleId].Properties.AssumeRolePolicyDocument)).toEqual(['Fn::Join']);
+    });
+
     test('uses the role ARN token when the stack has no account, and writes no file', () => {
       // GIVEN
       const stack = testStack({});
