@@ -22,6 +22,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
 
+  // `cdk-irsa verify` decodes and checks JWTs; jsii needs runtime dependencies bundled. 5.x still ships CommonJS.
+  bundledDeps: ['jose@^5.9.5'],
   // Their types are part of our public API, so jsii wants them as peers.
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5'],
   devDeps: [
@@ -30,6 +32,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // 4.x is the last CommonJS line; 5.x is ESM-only and does not load under ts-jest.
     'kubernetes-models@^4.5.1',
     'yaml@^2',
+    // The offline IRSA lab: the real AWS SDK v3 web-identity path, a TLS issuer, an independent policy evaluator.
+    '@aws-sdk/client-sts@^3',
+    '@aws-sdk/credential-providers@^3',
+    'selfsigned@^5',
+    'pbac@^0.3.2',
+    // Property-based tests of construct input.
+    'fast-check@^4',
   ],
 
   // Lint must fail in CI, not quietly rewrite the checkout.
