@@ -42,7 +42,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   // Lint must fail in CI, not quietly rewrite the checkout.
-  eslintOptions: { dirs: ['src'], commandOptions: { fix: false } },
+  eslintOptions: {
+    dirs: ['src'],
+    // Development code may import dev dependencies.
+    devdirs: ['test', 'build-tools', 'examples', 'lab'],
+    commandOptions: { fix: false },
+  },
   jestOptions: {
     // Snapshots must fail on mismatch, never be rewritten by the test task.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -66,16 +71,22 @@ new ProjenStruct(project, { name: 'IrsaRoleOptions', filePath: 'src/irsa-role-op
     },
   });
 
-project.addPackageIgnore('/examples/');
-project.addPackageIgnore('/.ci/');
-project.eslint?.addLintPattern('examples');
+// `npx cdk-irsa verify`: explains offline which ServiceAccount tokens can assume which roles.
+project.addBins({ 'cdk-irsa': 'lib/verify/cli.js' });
 
-// The README's main job: synthesize the example app (no AWS credentials needed) and show its manifest.
+// The example app and the offline IRSA lab are development tools, not part of the package.
+project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/lab/');
+project.addPackageIgnore('/.ci/');
+
+// The README's main job: synthesize the example app (no AWS credentials needed), show its manifest, and prove
+// offline that only its ServiceAccount's pods can assume its role.
 project.addTask('demo', {
-  description: 'Synthesize the example app and print the ServiceAccount manifest it writes to cdk.out',
+  description: 'Synthesize the example app, then run the offline assume-role check against it',
   steps: [
     { exec: 'cdk synth --quiet', cwd: 'examples' },
     { exec: 'cat examples/cdk.out/*.k8s.yaml' },
+    { exec: 'ts-node --transpile-only lab/demo.ts' },
   ],
 });
 

@@ -12,7 +12,7 @@ import { ServiceAccount as ServiceAccountModel } from 'kubernetes-models/v1/Serv
 import * as YAML from 'yaml';
 import { IrsaCluster, IrsaServiceAccountOptions } from '../src';
 import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, testStack } from './support/app';
-import { evaluateIntrinsics } from './support/cfn-intrinsics';
+import { evaluateIntrinsics } from './support/cfn';
 
 const IMPORTED_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`;
 

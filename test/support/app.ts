@@ -20,3 +20,10 @@ export function testApp(props: AppProps & { validate?: boolean } = {}): App {
 export function testStack(props: StackProps = { env: ENV }, appProps: AppProps & { validate?: boolean } = {}): Stack {
   return new Stack(testApp(appProps), 'Stack', props);
 }
+
+/** Synthesizes an app built by `build` and returns its cloud assembly directory. */
+export function synthesize(build: (app: App) => void): string {
+  const app = testApp();
+  build(app);
+  return app.synth().directory;
+}

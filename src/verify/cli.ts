@@ -1,0 +1,217 @@
+#!/usr/bin/env node
+import * as fs from 'fs';
+import { parseArgs } from 'util';
+import { JSONWebKeySet } from 'jose';
+import { UnresolvedValueError } from './cfn-evaluator';
+import { InputError, readStacks } from './cloud-assembly';
+import { accountFromStacks, IrsaAccount, OidcProvider, Role } from './irsa-account';
+import { LocalIssuer } from './local-issuer';
+import { audiencesOf, readTokenClaims } from './service-account-token';
+import { JwksSource, StsError, StsWebIdentity } from './sts-web-identity';
+
+const USAGE = `Usage: cdk-irsa verify [options]
+
+Says, for each IAM role that trusts web identities, whether a ServiceAccount token can assume it, and if not,
+the error STS returns and the check that failed. Works offline, on the output of \`cdk synth\`.
+
+Where the roles are:
+  --app <dir>                 cloud assembly directory (default: cdk.out)
+  --template <file>           a single CloudFormation template instead
+  --parameter <Name=Value>    a template parameter's value (repeatable)
+  --attribute <Id.Attr=Value> a resource attribute's value, e.g. Cluster.OpenIdConnectIssuerUrl (repeatable)
+  --account <id>              the account, when the stacks have no env (default: 123456789012)
+  --region <name>             the region, when the stacks have no env (default: us-east-1)
+  --provider <arn>            an OIDC provider that already exists in the account (repeatable);
+                              append =<clientId>,<clientId> for other audiences than sts.amazonaws.com
+  --role <arn|name|id>        check only this role (default: every web-identity role)
+
+Whose token:
+  --token <file>              a token, e.g. kubectl exec <pod> -- cat /var/run/secrets/eks.amazonaws.com/serviceaccount/token
+  --jwks <file>               the issuer's keys (<issuer>/keys) to check the token's signature; without it,
+                              the signature is not checked
+or a token as a pod with this ServiceAccount would present it:
+  --namespace <ns> --service-account <name>
+  --audience <aud>            (default: sts.amazonaws.com)
+  --issuer <url>              (default: the only OIDC provider's URL)
+
+Exit status: 0 when the token can assume the role (any role, without --role), 1 when it cannot, 2 on bad input.`;
+
+/** Where the command writes; a parameter so tests can read it. */
+export interface Output {
+  log(line: string): void;
+  error(line: string): void;
+}
+
+/** Runs `cdk-irsa <argv>` and returns the exit status. */
+export async function runCli(argv: string[], out: Output = console): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    out.log(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'verify') {
+    out.error(`cdk-irsa: unknown command "${command}". The only command is verify.\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await verify(rest, out);
+  } catch (e) {
+    if (e instanceof InputError || e instanceof UnresolvedValueError || (e as any)?.code?.startsWith?.('ERR_PARSE_ARGS')) {
+      out.error(`cdk-irsa verify: ${(e as Error).message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+async function verify(argv: string[], out: Output): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      'app': { type: 'string' },
+      'template': { type: 'string' },
+      'parameter': { type: 'string', multiple: true },
+      'attribute': { type: 'string', multiple: true },
+      'account': { type: 'string' },
+      'region': { type: 'string' },
+      'provider': { type: 'string', multiple: true },
+      'role': { type: 'string' },
+      'token': { type: 'string' },
+      'jwks': { type: 'string' },
+      'namespace': { type: 'string' },
+      'service-account': { type: 'string' },
+      'audience': { type: 'string' },
+      'issuer': { type: 'string' },
+      'help': { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    out.log(USAGE);
+    return 0;
+  }
+  if (values.app && values.template) throw new InputError('pass either --app or --template, not both.');
+  const location = values.template ?? values.app ?? 'cdk.out';
+  const account = accountFromStacks(readStacks(location), {
+    parameters: pairs(values.parameter, '--parameter', 'Name=Value'),
+    attributes: pairs(values.attribute, '--attribute', 'LogicalId.Attribute=Value'),
+    account: values.account,
+    region: values.region,
+    existingProviders: (values.provider ?? []).map(parseProvider),
+  });
+
+  const roles = selectRoles(account, values.role, location);
+  const caller = await callerToken(values, account);
+  out.log(`Token: iss ${caller.claims.iss}, sub ${caller.claims.sub}, aud ${audiencesOf(caller.claims).join(', ')}` +
+    (caller.signatureChecked ? '' : ' (signature not checked: pass --jwks <file> to check it)'));
+
+  const sts = new StsWebIdentity(account, caller.keys);
+  let allowed = 0;
+  for (const role of roles) {
+    try {
+      const result = await sts.assumeRoleWithWebIdentity({ roleArn: role.arn, roleSessionName: 'cdk-irsa-verify', webIdentityToken: caller.token });
+      allowed++;
+      out.log(`ALLOWED  ${role.arn} (${role.source}): trust statement ${result.statement} matches`);
+    } catch (e) {
+      if (!(e instanceof StsError)) throw e;
+      out.log(`DENIED   ${role.arn} (${role.source}): ${e.code}: ${e.message}`);
+      for (const line of e.explanation) out.log(`           ${line}`);
+    }
+  }
+  for (const resource of account.unresolved.filter(r => r.webIdentity)) {
+    out.log(`UNKNOWN  ${resource.source} (${resource.type}): ${resource.reason}`);
+  }
+  return allowed > 0 ? 0 : 1;
+}
+
+interface CallerToken {
+  readonly token: string;
+  readonly claims: ReturnType<typeof readTokenClaims>;
+  readonly keys?: JwksSource;
+  readonly signatureChecked: boolean;
+}
+
+async function callerToken(values: Record<string, any>, account: IrsaAccount): Promise<CallerToken> {
+  if (values.token) {
+    if (values.namespace || values['service-account']) {
+      throw new InputError('pass either --token or --namespace/--service-account, not both.');
+    }
+    const token = readFile(values.token, 'token').trim();
+    const claims = readTokenClaims(token, values.token);
+    const jwks = values.jwks ? parseJwks(values.jwks) : undefined;
+    return { token, claims, keys: jwks ? { fetchJwks: async () => jwks } : undefined, signatureChecked: jwks !== undefined };
+  }
+  if (!values.namespace || !values['service-account']) {
+    throw new InputError('say whose token to check: --token <file>, or --namespace <ns> --service-account <name>.');
+  }
+  const issuerUrl = values.issuer ?? onlyProviderUrl(account);
+  // The token is signed here, by a stand-in for the cluster's issuer: what is checked is the IAM side.
+  const issuer = await LocalIssuer.create(issuerUrl);
+  const token = await issuer.issueToken({
+    namespace: values.namespace,
+    serviceAccountName: values['service-account'],
+    audience: values.audience ?? 'sts.amazonaws.com',
+  });
+  return { token, claims: readTokenClaims(token, 'the token'), keys: { fetchJwks: async () => issuer.jwks }, signatureChecked: true };
+}
+
+function selectRoles(account: IrsaAccount, wanted: string | undefined, location: string): Role[] {
+  const candidates = account.roles.filter(r => r.webIdentity);
+  if (wanted === undefined) {
+    if (candidates.length === 0 && !account.unresolved.some(r => r.webIdentity)) {
+      throw new InputError(`${location} has no IAM role that trusts web identities.`);
+    }
+    return candidates;
+  }
+  const matches = account.roles.filter(r => r.arn === wanted || r.name === wanted || r.source === wanted || r.source.endsWith(`/${wanted}`));
+  if (matches.length === 0) {
+    throw new InputError(`no role "${wanted}" in ${location}. Roles that trust web identities: ` +
+      `${candidates.map(r => `${r.name} (${r.source})`).join(', ') || 'none'}.`);
+  }
+  return matches;
+}
+
+function onlyProviderUrl(account: IrsaAccount): string {
+  if (account.providers.length === 1) return account.providers[0].url;
+  const known = account.providers.map(p => p.url).join(', ') || 'none';
+  throw new InputError(`pass --issuer <url>: the account has ${account.providers.length} OIDC providers (${known}).`);
+}
+
+function parseProvider(spec: string): OidcProvider {
+  const [arn, clientIds] = spec.split('=');
+  const match = /^arn:[a-z-]+:iam::\d{12}:oidc-provider\/(.+)$/.exec(arn);
+  if (!match) throw new InputError(`--provider ${spec}: expected arn:<partition>:iam::<account>:oidc-provider/<issuer>[=<clientId>,...].`);
+  return { arn, url: `https://${match[1]}`, clientIds: clientIds ? clientIds.split(',') : ['sts.amazonaws.com'], source: 'given' };
+}
+
+function pairs(specs: string[] | undefined, flag: string, shape: string): Record<string, string> {
+  return Object.fromEntries((specs ?? []).map(spec => {
+    const at = spec.indexOf('=');
+    if (at <= 0) throw new InputError(`${flag} ${spec}: expected ${shape}.`);
+    return [spec.slice(0, at), spec.slice(at + 1)];
+  }));
+}
+
+function parseJwks(file: string): JSONWebKeySet {
+  const jwks = (() => {
+    try {
+      return JSON.parse(readFile(file, 'JWKS'));
+    } catch (e) {
+      throw new InputError(`${file} is not valid JSON: ${(e as Error).message}`);
+    }
+  })();
+  if (!Array.isArray(jwks?.keys)) throw new InputError(`${file} is not a JWKS: it has no "keys" list.`);
+  return jwks;
+}
+
+function readFile(file: string, what: string): string {
+  if (!fs.existsSync(file)) throw new InputError(`${what} file ${file} does not exist.`);
+  return fs.readFileSync(file, 'utf8');
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(code => process.exit(code), e => {
+    console.error(e);
+    process.exit(2);
+  });
+}

@@ -1,0 +1,191 @@
+import { CfnLookup, evaluateCfn, UnresolvedValueError } from './cfn-evaluator';
+import { InputError, SynthesizedStack } from './cloud-assembly';
+
+/** An IAM OIDC identity provider as STS sees it. */
+export interface OidcProvider {
+  readonly arn: string;
+  /** The issuer URL, exactly as a token's `iss` must spell it. */
+  readonly url: string;
+  readonly clientIds: string[];
+  /** Where it was defined: `<stack>/<logicalId>`, or `given` for a provider that exists outside the templates. */
+  readonly source: string;
+}
+
+/** An IAM role with its evaluated trust policy. */
+export interface Role {
+  readonly arn: string;
+  readonly name: string;
+  readonly source: string;
+  readonly trustPolicy: any;
+  readonly maxSessionDurationSeconds: number;
+  /** Whether any statement of the trust policy is about `sts:AssumeRoleWithWebIdentity`. */
+  readonly webIdentity: boolean;
+}
+
+/** A resource whose properties need values only a deployment knows, and how to supply them. */
+export interface UnresolvedResource {
+  readonly source: string;
+  readonly type: string;
+  readonly webIdentity: boolean;
+  readonly reason: string;
+}
+
+/** The IAM resources of one account after deployment: what an `AssumeRoleWithWebIdentity` call is checked against. */
+export interface IrsaAccount {
+  readonly account: string;
+  readonly partition: string;
+  readonly providers: OidcProvider[];
+  readonly roles: Role[];
+  /** Providers and roles that could not be evaluated; web-identity ones matter to `verify`. */
+  readonly unresolved: UnresolvedResource[];
+}
+
+export interface AccountOptions {
+  /** Values of template parameters, by name. */
+  readonly parameters?: Record<string, string>;
+  /** Values of `Fn::GetAtt` attributes, keyed `<logicalId>.<attribute>`. */
+  readonly attributes?: Record<string, string>;
+  /** The account, when the assembly does not record one. @default '123456789012' */
+  readonly account?: string;
+  /** The region, when the assembly does not record one. @default 'us-east-1' */
+  readonly region?: string;
+  /** OIDC providers that already exist in the account (imported with `IrsaCluster.fromOidcProviderArn`). */
+  readonly existingProviders?: OidcProvider[];
+}
+
+const DEFAULT_ACCOUNT = '123456789012';
+const DEFAULT_REGION = 'us-east-1';
+
+/** Builds the account a deployment of `stacks` would leave behind. */
+export function accountFromStacks(stacks: SynthesizedStack[], options: AccountOptions = {}): IrsaAccount {
+  const account = options.account ?? stacks.find(s => s.account)?.account ?? DEFAULT_ACCOUNT;
+  const region = options.region ?? stacks.find(s => s.region)?.region ?? DEFAULT_REGION;
+  const partition = partitionOf(region);
+  const exports = new Map<string, () => string>();
+  const lookups = new Map<SynthesizedStack, CfnLookup>();
+  const evaluate = (stack: SynthesizedStack, value: unknown) => evaluateCfn(value, lookups.get(stack)!);
+
+  for (const stack of stacks) {
+    const resources = stack.template.Resources ?? {};
+    const parameters = stack.template.Parameters ?? {};
+    const pseudo: Record<string, string> = {
+      'AWS::AccountId': stack.account ?? account,
+      'AWS::Region': stack.region ?? region,
+      'AWS::Partition': partition,
+      'AWS::URLSuffix': partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
+      'AWS::StackName': stack.stackName,
+    };
+    const arnOf = (logicalId: string): string | undefined => {
+      const resource = resources[logicalId];
+      if (resource?.Type === 'AWS::IAM::OIDCProvider') {
+        const url = evaluate(stack, resource.Properties?.Url);
+        return `arn:${partition}:iam::${pseudo['AWS::AccountId']}:oidc-provider/${String(url).replace(/^https:\/\//, '')}`;
+      }
+      if (resource?.Type === 'AWS::IAM::Role') {
+        const path = evaluate(stack, resource.Properties?.Path ?? '/');
+        return `arn:${partition}:iam::${pseudo['AWS::AccountId']}:role${path}${roleName(stack, logicalId)}`;
+      }
+      return undefined;
+    };
+    const roleName = (s: SynthesizedStack, logicalId: string): string => {
+      const given = resources[logicalId].Properties?.RoleName;
+      // Without a RoleName, CloudFormation picks one at deploy time; this stands in for it.
+      return given === undefined ? `${s.stackName}-${logicalId}` : evaluate(s, given);
+    };
+    lookups.set(stack, {
+      ref: name => {
+        if (name in pseudo) return pseudo[name];
+        if (name in parameters) return options.parameters?.[name] ?? stringOrUndefined(parameters[name].Default);
+        if (resources[name]?.Type === 'AWS::IAM::Role') return roleName(stack, name);
+        return arnOf(name);
+      },
+      getAtt: (logicalId, attribute) => {
+        const given = options.attributes?.[`${logicalId}.${attribute}`];
+        if (given !== undefined) return given;
+        return attribute === 'Arn' ? arnOf(logicalId) : undefined;
+      },
+      importValue: name => exports.get(name)?.(),
+    });
+    for (const output of Object.values(stack.template.Outputs ?? {})) {
+      if (output.Export) exports.set(evaluate(stack, output.Export.Name), () => evaluate(stack, output.Value));
+    }
+  }
+
+  const providers: OidcProvider[] = [...(options.existingProviders ?? [])];
+  const roles: Role[] = [];
+  const unresolved: UnresolvedResource[] = [];
+  for (const stack of stacks) {
+    const lookup = lookups.get(stack)!;
+    for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+      const source = `${stack.stackName}/${logicalId}`;
+      try {
+        if (resource.Type === 'AWS::IAM::OIDCProvider') {
+          providers.push({
+            arn: lookup.getAtt(logicalId, 'Arn')!,
+            url: evaluate(stack, resource.Properties?.Url),
+            clientIds: evaluate(stack, resource.Properties?.ClientIdList ?? []),
+            source,
+          });
+        } else if (resource.Type === 'AWS::IAM::Role') {
+          const document = evaluate(stack, resource.Properties?.AssumeRolePolicyDocument);
+          const trustPolicy = typeof document === 'string' ? parsePolicy(document, source) : document;
+          roles.push({
+            arn: lookup.getAtt(logicalId, 'Arn')!,
+            name: lookup.ref(logicalId)!,
+            source,
+            trustPolicy,
+            maxSessionDurationSeconds: Number(evaluate(stack, resource.Properties?.MaxSessionDuration ?? 3600)),
+            webIdentity: statementsOf(trustPolicy).some(s => mentionsWebIdentity(s)),
+          });
+        }
+      } catch (e) {
+        if (!(e instanceof UnresolvedValueError)) throw e;
+        unresolved.push({
+          source,
+          type: resource.Type,
+          webIdentity: resource.Type === 'AWS::IAM::OIDCProvider' || mentionsWebIdentityIn(resource.Properties?.AssumeRolePolicyDocument),
+          reason: e.message,
+        });
+      }
+    }
+  }
+  return { account, partition, providers, roles, unresolved };
+}
+
+/** The statements of a policy document, which IAM accepts as one object or a list. */
+export function statementsOf(policy: any): any[] {
+  const statement = policy?.Statement ?? [];
+  return Array.isArray(statement) ? statement : [statement];
+}
+
+function mentionsWebIdentity(statement: any): boolean {
+  const actions = [statement.Action ?? []].flat().map((a: string) => a.toLowerCase());
+  return actions.includes('sts:assumerolewithwebidentity') || JSON.stringify(statement.Principal ?? {}).includes('"Federated"');
+}
+
+/** The same question asked of an unevaluated document (intrinsics and all). */
+function mentionsWebIdentityIn(document: unknown): boolean {
+  return /AssumeRoleWithWebIdentity|Federated/.test(JSON.stringify(document ?? ''));
+}
+
+function parsePolicy(document: string, source: string): any {
+  try {
+    return JSON.parse(document);
+  } catch (e) {
+    throw new InputError(`the trust policy of ${source} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
+}
+
+/** The partition of a region, by its prefix; the regions of a new partition need a new line here. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('eusc-')) return 'aws-eusc';
+  return 'aws';
+}

@@ -1,0 +1,136 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { IrsaCluster } from '../../src';
+import { runCli } from '../../src/verify/cli';
+import { LocalIssuer } from '../../src/verify/local-issuer';
+import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, synthesize } from '../support/app';
+
+const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/app`;
+
+async function run(...argv: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await runCli(argv, { log: l => lines.push(l), error: l => lines.push(l) });
+  return { code, out: lines.join('\n') };
+}
+
+function tempFile(name: string, content: string): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-cli-')), name);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+describe('cdk-irsa verify', () => {
+  let seedApp: string;
+  beforeAll(() => {
+    seedApp = synthesize(app => {
+      const cluster = new IrsaCluster(new Stack(app, 'S', { env: ENV }), 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      cluster.addServiceAccount('App', { namespace: 'testing', name: 'app', roleName: 'app' });
+    });
+  });
+
+  test('says ALLOWED and exits 0 for the trusted ServiceAccount', async () => {
+    const { code, out } = await run('verify', '--app', seedApp, '--namespace', 'testing', '--service-account', 'app');
+    expect(code).toBe(0);
+    expect(out).toContain(`Token: iss ${SEED_ISSUER_URL}, sub system:serviceaccount:testing:app, aud sts.amazonaws.com`);
+    expect(out).toMatch(new RegExp(`ALLOWED  ${ROLE_ARN} \\(S/IrsaApp\\w+\\): trust statement 0 matches`));
+  });
+
+  test('says DENIED with the STS error and the failed condition, and exits 1', async () => {
+    const { code, out } = await run('verify', '--app', seedApp, '--namespace', 'prod', '--service-account', 'app');
+    expect(code).toBe(1);
+    expect(out).toMatch(new RegExp(`DENIED   ${ROLE_ARN} \\(S/\\w+\\): AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity`));
+    expect(out).toContain(`statement 0: StringEquals ${SEED_ISSUER}:sub wants system:serviceaccount:testing:app, the token has system:serviceaccount:prod:app`);
+  });
+
+  test('reports an audience the provider does not accept', async () => {
+    const { code, out } = await run('verify', '--app', seedApp, '--namespace', 'testing', '--service-account', 'app', '--audience', 'vault');
+    expect(code).toBe(1);
+    expect(out).toContain('InvalidIdentityToken: Incorrect token audience');
+  });
+
+  test('reports an issuer the account has no provider for', async () => {
+    const other = 'https://oidc.eks.eu-west-2.amazonaws.com/id/OTHER';
+    const { code, out } = await run('verify', '--app', seedApp, '--namespace', 'testing', '--service-account', 'app', '--issuer', other);
+    expect(code).toBe(1);
+    expect(out).toContain(`InvalidIdentityToken: No OpenIDConnect provider found in your account for ${other}`);
+  });
+
+  test('checks a token file, and its signature when given the issuer\'s keys', async () => {
+    // GIVEN a token from the cluster and the cluster's published keys
+    const issuer = await LocalIssuer.create(SEED_ISSUER_URL);
+    const tokenFile = tempFile('token', await issuer.issueToken({ namespace: 'testing', serviceAccountName: 'app', audience: 'sts.amazonaws.com' }));
+    const jwks = tempFile('keys.json', JSON.stringify(issuer.jwks));
+    const otherKeys = tempFile('other.json', JSON.stringify((await LocalIssuer.create(SEED_ISSUER_URL)).jwks));
+
+    // THEN
+    const unchecked = await run('verify', '--app', seedApp, '--token', tokenFile);
+    expect(unchecked.code).toBe(0);
+    expect(unchecked.out).toContain('(signature not checked: pass --jwks <file> to check it)');
+    expect((await run('verify', '--app', seedApp, '--token', tokenFile, '--jwks', jwks)).code).toBe(0);
+    const wrongKeys = await run('verify', '--app', seedApp, '--token', tokenFile, '--jwks', otherKeys);
+    expect(wrongKeys.code).toBe(1);
+    expect(wrongKeys.out).toContain('InvalidIdentityToken: The signature of the web identity token could not be verified');
+  });
+
+  test('checks only the role asked for, by name, ARN or logical ID', async () => {
+    for (const role of ['app', ROLE_ARN]) {
+      const { code, out } = await run('verify', '--app', seedApp, '--namespace', 'testing', '--service-account', 'app', '--role', role);
+      expect([code, out.split('\n').filter(l => l.startsWith('ALLOWED')).length]).toEqual([0, 1]);
+    }
+  });
+
+  test('resolves a token issuer with --parameter, and says what is missing without it', async () => {
+    const dir = synthesize(app => {
+      const stack = new Stack(app, 'S', { env: ENV });
+      new IrsaCluster(stack, 'Irsa', { issuerUrl: new CfnParameter(stack, 'IssuerUrl').valueAsString })
+        .addServiceAccount('App', { namespace: 'testing', name: 'app' });
+    });
+    const args = ['verify', '--app', dir, '--namespace', 'testing', '--service-account', 'app'];
+    expect((await run(...args, '--issuer', SEED_ISSUER_URL, '--parameter', `IssuerUrl=${SEED_ISSUER_URL}`)).code).toBe(0);
+    const missing = await run(...args, '--issuer', SEED_ISSUER_URL);
+    expect(missing.code).toBe(1);
+    expect(missing.out).toContain('UNKNOWN  S/');
+    expect(missing.out).toContain('Ref IssuerUrl is only known at deploy time: pass --parameter IssuerUrl=<value>');
+  });
+
+  test('takes an existing provider with --provider for an imported one', async () => {
+    const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`;
+    const dir = synthesize(app => {
+      IrsaCluster.fromOidcProviderArn(new Stack(app, 'S', { env: ENV }), 'Irsa', providerArn).addServiceAccount('App', { namespace: 'testing', name: 'app' });
+    });
+    const args = ['verify', '--template', path.join(dir, 'S.template.json'), '--namespace', 'testing', '--service-account', 'app'];
+    expect((await run(...args, '--provider', providerArn)).code).toBe(0);
+    expect((await run(...args, '--provider', `${providerArn}=other-audience`)).out).toContain('Incorrect token audience');
+    expect((await run(...args, '--issuer', SEED_ISSUER_URL)).out).toContain('No OpenIDConnect provider found');
+  });
+
+  test.each([
+    [['verify', '--app', '/nonexistent/cdk.out', '--namespace', 'a', '--service-account', 'b'], '/nonexistent/cdk.out does not exist. Run `cdk synth` first'],
+    [['verify', '--namespace', 'a', '--service-account', 'b', '--role', 'nope'], 'no role "nope" in'],
+    [['verify', '--service-account', 'b'], 'say whose token to check: --token <file>, or --namespace <ns> --service-account <name>.'],
+    [['verify', '--token', '/nonexistent/token'], 'token file /nonexistent/token does not exist.'],
+    [['verify', '--bogus'], 'Unknown option \'--bogus\''],
+    [['verify', '--namespace', 'a', '--service-account', 'b', '--parameter', 'novalue'], '--parameter novalue: expected Name=Value.'],
+    [['verify', '--namespace', 'a', '--service-account', 'b', '--provider', 'arn:aws:iam::1:role/x'], '--provider arn:aws:iam::1:role/x: expected'],
+    [['frobnicate'], 'cdk-irsa: unknown command "frobnicate".'],
+  ])('exits 2 with a clear message for %j', async (argv, message) => {
+    const withApp = argv[0] === 'verify' && !argv.includes('--app') ? [...argv, '--app', seedApp] : argv;
+    const { code, out } = await run(...withApp);
+    expect(code).toBe(2);
+    expect(out).toContain(message);
+  });
+
+  test('explains an unparsable token', async () => {
+    const { code, out } = await run('verify', '--app', seedApp, '--token', tempFile('token', 'hello'));
+    expect(code).toBe(2);
+    expect(out).toMatch(/cdk-irsa verify: .*token is not a JWT/);
+  });
+
+  test('prints its usage', async () => {
+    expect((await run('--help')).out).toContain('Usage: cdk-irsa verify [options]');
+    expect((await run('verify', '--help')).code).toBe(0);
+    expect((await run()).code).toBe(2);
+  });
+});
