@@ -152,9 +152,9 @@ export class StsWebIdentity {
   private checkLifetime(claims: { exp?: number; nbf?: number }): void {
     const now = Math.floor(this.now().getTime() / 1000);
     if (claims.exp !== undefined && now >= claims.exp) {
-      // STS's wording, missing space included.
+      // STS's wording (older STS versions ran the last word and number together).
       throw new StsError('ExpiredTokenException',
-        `Token expired: current date/time ${now} must be before the expiration date/time${claims.exp}`, 400,
+        `Token expired: current date/time ${now} must be before the expiration date/time ${claims.exp}`, 400,
         [`the token expired at ${new Date(claims.exp * 1000).toISOString()}`]);
     }
     if (claims.nbf !== undefined && now < claims.nbf) {

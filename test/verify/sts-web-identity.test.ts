@@ -118,7 +118,7 @@ describe('StsWebIdentity', () => {
     const issuedAt = new Date(NOW.getTime() - 7200_000);
     const error = await stsError(token({ issuedAt, expiresInSeconds: 3600 }));
     const [now, exp] = [NOW.getTime() / 1000, issuedAt.getTime() / 1000 + 3600];
-    expect([error.code, error.message]).toEqual(['ExpiredTokenException', `Token expired: current date/time ${now} must be before the expiration date/time${exp}`]);
+    expect([error.code, error.message]).toEqual(['ExpiredTokenException', `Token expired: current date/time ${now} must be before the expiration date/time ${exp}`]);
   });
 
   test('refuses a token that is not valid yet', async () => {
