@@ -6,6 +6,7 @@ import { IrsaServiceAccount, IrsaServiceAccountOptions } from './irsa-service-ac
 import { issuerUrlOfCluster, kubectlClusterFor } from './private/eks-cluster';
 import { issuerOfLiteralUrl, issuerOfProviderArn } from './private/issuer';
 import { fail, validateClientIds, validateIssuerUrl, validateThumbprints } from './private/limits';
+import { claimIssuer, validateNoClusterProvider } from './private/one-provider-per-issuer';
 
 const KIND = 'IrsaCluster';
 
@@ -174,6 +175,9 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
     const clientIds = props.clientIds ?? [STS_AUDIENCE];
     validateClientIds(this, KIND, clientIds);
     validateThumbprints(this, KIND, props.thumbprints ?? []);
+    claimIssuer(this, KIND, issuerUrl);
+    const cluster = props.cluster;
+    if (cluster) this.node.addValidation({ validate: () => validateNoClusterProvider(cluster) });
 
     const provider = new iam.CfnOIDCProvider(this, 'Resource', {
       url: issuerUrl,

@@ -1,4 +1,4 @@
-import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -121,6 +121,33 @@ describe('IrsaCluster', () => {
 
     // THEN
     expect(irsa.kubectlCluster).toBeUndefined();
+  });
+
+  test('refuses a second provider for the same issuer in the same account', () => {
+    const stack = testStack();
+    new IrsaCluster(stack, 'Blue', { issuerUrl: SEED_ISSUER_URL });
+    expect(() => new IrsaCluster(stack, 'Again', { issuerUrl: SEED_ISSUER_URL })).toThrow(
+      `IrsaCluster 'Stack/Again': IrsaCluster 'Stack/Blue' already creates the IAM OIDC provider for ${SEED_ISSUER_URL} in account 123456789012`,
+    );
+  });
+
+  test('fails synthesis when the cluster already has an OIDC provider of aws-eks', () => {
+    // GIVEN a cluster whose aws-eks ServiceAccount made aws-cdk-lib create a provider for the same issuer
+    const stack = testStack();
+    const cluster = new eks.Cluster(stack, 'Eks', {
+      version: eks.KubernetesVersion.V1_33,
+      kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'Kubectl', 'arn:aws:lambda:eu-west-2:123456789012:layer:kubectl:1'),
+      defaultCapacity: 0,
+    });
+    cluster.addServiceAccount('Legacy');
+
+    // WHEN
+    new IrsaCluster(stack, 'Irsa', { cluster });
+
+    // THEN
+    expect(() => (stack.node.root as App).synth()).toThrow(
+      "[Stack/Irsa] cluster 'Stack/Eks' already has an IAM OIDC provider ('Stack/Eks/OpenIdConnectProvider'), and IAM allows one per issuer.",
+    );
   });
 
   describe('fromOidcProviderArn', () => {

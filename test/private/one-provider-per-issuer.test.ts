@@ -1,0 +1,53 @@
+import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { claimIssuer, existingProviderOf, validateNoClusterProvider } from '../../src/private/one-provider-per-issuer';
+
+const URL = 'https://oidc.eks.eu-west-2.amazonaws.com/id/ABC';
+
+describe('one IAM OIDC provider per issuer and account', () => {
+  test('a second claim of the same issuer in the same account fails, naming the first', () => {
+    const app = new App();
+    const stack = new Stack(app, 'A', { env: { account: '111111111111', region: 'eu-west-2' } });
+    claimIssuer(new Construct(stack, 'First'), 'IrsaCluster', URL);
+    expect(() => claimIssuer(new Construct(new Stack(app, 'B', { env: { account: '111111111111', region: 'us-east-1' } }), 'Second'), 'IrsaCluster', URL))
+      .toThrow(`IrsaCluster 'B/Second': IrsaCluster 'A/First' already creates the IAM OIDC provider for ${URL} in account 111111111111, and IAM allows one per issuer.`);
+  });
+
+  test('the same issuer in another account, another issuer, or a token issuer is fine', () => {
+    const app = new App();
+    const stack = new Stack(app, 'A', { env: { account: '111111111111', region: 'eu-west-2' } });
+    claimIssuer(new Construct(stack, 'First'), 'IrsaCluster', URL);
+    expect(() => claimIssuer(new Construct(new Stack(app, 'B', { env: { account: '222222222222', region: 'eu-west-2' } }), 'X'), 'IrsaCluster', URL)).not.toThrow();
+    expect(() => claimIssuer(new Construct(stack, 'Other'), 'IrsaCluster', `${URL}0`)).not.toThrow();
+    const tokenUrl = new CfnParameter(stack, 'Url').valueAsString;
+    claimIssuer(new Construct(stack, 'Token'), 'IrsaCluster', tokenUrl);
+    expect(() => claimIssuer(new Construct(stack, 'Token2'), 'IrsaCluster', tokenUrl)).not.toThrow();
+  });
+
+  test('finds the provider aws-eks creates for a cluster of the app, without creating one', () => {
+    const stack = new Stack(new App(), 'S');
+    const cluster = new eks.Cluster(stack, 'Eks', {
+      version: eks.KubernetesVersion.V1_33,
+      kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'L', 'arn:aws:lambda:eu-west-2:123456789012:layer:kubectl:1'),
+      defaultCapacity: 0,
+    });
+    expect(existingProviderOf(cluster)).toBeUndefined();
+    expect(cluster.node.tryFindChild('OpenIdConnectProvider') ?? cluster.node.tryFindChild('OidcProviderNative')).toBeUndefined();
+    const provider = cluster.openIdConnectProvider;
+    expect(existingProviderOf(cluster)).toBe(provider.node.path);
+    expect(validateNoClusterProvider(cluster)[0]).toContain("cluster 'S/Eks' already has an IAM OIDC provider");
+  });
+
+  test('finds the provider an imported cluster was given', () => {
+    const stack = new Stack(new App(), 'S');
+    const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'P', `arn:aws:iam::123456789012:oidc-provider/${URL.slice(8)}`);
+    const withProvider = eks.Cluster.fromClusterAttributes(stack, 'With', { clusterName: 'a', openIdConnectProvider: provider });
+    const without = eks.Cluster.fromClusterAttributes(stack, 'Without', { clusterName: 'b' });
+    expect(existingProviderOf(withProvider)).toBe('S/P');
+    expect(existingProviderOf(without)).toBeUndefined();
+    expect(validateNoClusterProvider(without)).toEqual([]);
+  });
+});
