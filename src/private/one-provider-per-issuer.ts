@@ -23,7 +23,7 @@ export function claimIssuer(scope: IConstruct, kind: string, issuerUrl: string):
   if (first) {
     fail(scope, kind, `IrsaCluster '${first.node.path}' already creates the IAM OIDC provider for ${issuerUrl} ` +
       `in ${Token.isUnresolved(account) ? 'the same account' : `account ${account}`}, and IAM allows one per issuer. ` +
-      `Use that IrsaCluster for this ServiceAccount too, or IrsaCluster.fromOidcProviderArn() in another app.`);
+      'Use that IrsaCluster for this ServiceAccount too, or IrsaCluster.fromOidcProviderArn() in another app.');
   }
   claimed.set(key, scope);
 }
