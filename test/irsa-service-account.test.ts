@@ -396,34 +396,36 @@ describe('IrsaServiceAccount', () => {
       expect(() => sa.trustAllServiceAccountsInNamespace(blue, value)).toThrow('namespace must be a literal string');
     });
 
-  describe('trust policy capacity (the numbers in the README)', () => {
-    // An EKS issuer (72 characters), a literal provider ARN, namespaces of 10 and names of 20 characters.
-    const issuer = (cluster: number) => `oidc.eks.eu-west-2.amazonaws.com/id/${String(cluster).padStart(32, '0')}`;
-    const subject = (i: number) => ({ namespace: `team-${String(i).padStart(5, '0')}`, name: `service-account-${String(i).padStart(4, '0')}` });
+    describe('trust policy capacity (the numbers in the README)', () => {
+      // An EKS issuer (72 characters), a literal provider ARN, namespaces of 10 and names of 20 characters.
+      const issuer = (cluster: number) => `oidc.eks.eu-west-2.amazonaws.com/id/${String(cluster).padStart(32, '0')}`;
+      const subject = (i: number) => ({ namespace: `team-${String(i).padStart(5, '0')}`, name: `service-account-${String(i).padStart(4, '0')}` });
 
-    /** How many ServiceAccounts, each trusted in every one of `clusters` clusters, fit under `quota` characters. */
-    function fitting(quota: number, clusters: number): number {
-      const stack = testStack();
-      const [first, ...others] = Array.from({ length: clusters }, (_, c) =>
-        IrsaCluster.fromOidcProviderArn(stack, `Cluster${c}`, `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer(c)}`));
-      const sa = first.addServiceAccount('Sa', { ...subject(0), roleName: 'r' });
-      const size = () => JSON.stringify(stack.resolve((sa.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument)).length;
-      others.forEach(cluster => sa.trust(cluster));
-      let count = 1;
-      for (; size() <= quota; count++) {
-        [first, ...others].forEach(cluster => sa.trust(cluster, subject(count)));
+      /** How many ServiceAccounts, each trusted in every one of `clusters` clusters, fit under `quota` characters. */
+      function fitting(quota: number, clusters: number): number {
+        const stack = testStack();
+        const all = Array.from({ length: clusters }, (_, c) =>
+          IrsaCluster.fromOidcProviderArn(stack, `Cluster${c}`, `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer(c)}`));
+        const sa = all[0].addServiceAccount('Sa', { ...subject(0), roleName: 'r' });
+        all.slice(1).forEach(cluster => sa.trust(cluster));
+        const size = () => JSON.stringify(stack.resolve((sa.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument)).length;
+        let serviceAccounts = 1;
+        while (size() <= quota) {
+          all.forEach(cluster => sa.trust(cluster, subject(serviceAccounts)));
+          serviceAccounts++;
+        }
+        // The last one added went over the quota.
+        return serviceAccounts - 1;
       }
-      return count - 1;
-    }
 
-    test('one cluster: 28 subjects within 2048 characters, 65 within 4096', () => {
-      expect([fitting(2048, 1), fitting(4096, 1)]).toEqual([28, 65]);
-    });
+      test('one cluster: 28 subjects within 2048 characters, 65 within 4096', () => {
+        expect([fitting(2048, 1), fitting(4096, 1)]).toEqual([28, 65]);
+      });
 
-    test('two clusters (blue/green): 10 ServiceAccounts within 2048 characters, 29 within 4096', () => {
-      expect([fitting(2048, 2), fitting(4096, 2)]).toEqual([10, 29]);
+      test('two clusters (blue/green): 10 ServiceAccounts within 2048 characters, 29 within 4096', () => {
+        expect([fitting(2048, 2), fitting(4096, 2)]).toEqual([10, 29]);
+      });
     });
-  });
   });
 
   describe('role', () => {
