@@ -762,6 +762,7 @@ describe('IrsaServiceAccount', () => {
       [{ roleName: 'has space' }, 'roleName "has space" is not a valid IAM role name'],
       [{ path: 'irsa' }, 'path "irsa" is not a valid IAM path. Use "/" or a string that starts and ends with "/"'],
       [{ path: `/${'p'.repeat(511)}/` }, 'is not a valid IAM path'],
+      [{ path: '//' }, 'path "//" is not a valid IAM path. Use "/" or a string that starts and ends with "/"'],
       [{ audience: 'vault' }, 'audience "vault" is not a client ID of the OIDC provider ("sts.amazonaws.com"), so STS would reject every token with "Incorrect token audience".'],
       [{ tokenExpiration: Duration.seconds(300) }, 'tokenExpiration is 300 seconds; the pod identity webhook requires a whole number of at least 600 seconds'],
       [{ maxSessionDuration: Duration.hours(13) }, 'maxSessionDuration is 46800 seconds; IAM requires a whole number between 1 hour (3600) and 12 hours (43200).'],
