@@ -24,6 +24,8 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  * - IRSA8: the trust policy is over 2048 characters, IAM's default quota (a warning), or over 4096 (an error).
  * - IRSA9: a condition block is only known at deploy time, so it cannot be checked.
  *
+ * Like every aspect, it does not cross Stage boundaries: add it to each `Stage` (for example of a CDK pipeline) too.
+ *
  * Acknowledge a finding you have reviewed with
  * `Validations.of(scope).acknowledge({ id: 'IRSA4', reason: '...' })` on the role or any scope above it: it is
  * then reported as an info message with the reason.

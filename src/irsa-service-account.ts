@@ -259,7 +259,7 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
     const namespace = options.namespace ?? this.serviceAccountNamespace;
     const name = options.name ?? this.serviceAccountName;
     validateServiceAccountName(this, KIND, name);
-    this.trustNamespace(cluster, namespace, name, options.audience);
+    this.addTrust(cluster, namespace, name, options.audience);
   }
 
   /**
@@ -270,7 +270,7 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
    * each name. The namespace itself is always a literal: no wildcard can reach other namespaces.
    */
   public trustAllServiceAccountsInNamespace(cluster: IIrsaCluster, namespace: string, options: IrsaNamespaceTrustOptions = {}): void {
-    this.trustNamespace(cluster, namespace, undefined, options.audience);
+    this.addTrust(cluster, namespace, undefined, options.audience);
   }
 
   /** The role's principal: the same statements `role.policyFragment` would give. */
@@ -283,7 +283,7 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
     return this.role.addToPrincipalPolicy(statement);
   }
 
-  private trustNamespace(cluster: IIrsaCluster, namespace: string, name: string | undefined, requestedAudience: string | undefined): void {
+  private addTrust(cluster: IIrsaCluster, namespace: string, name: string | undefined, requestedAudience: string | undefined): void {
     const audience = requestedAudience ?? this.audience;
     validateNamespace(this, KIND, namespace);
     validateAudience(this, KIND, audience, cluster.clientIds);

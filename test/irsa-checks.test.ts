@@ -1,4 +1,4 @@
-import { Aspects, CfnJson, CfnParameter, Stack, Validations } from 'aws-cdk-lib';
+import { Aspects, CfnJson, CfnParameter, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -111,7 +111,7 @@ describe('IrsaChecks', () => {
 
     test.each([
       ['ForAllValues:StringEquals', 'is true when the claim is missing or empty'],
-      ['ForAnyValue:StringLike', 'is a set operator meant for multivalued keys'],
+      ['ForAnyValue:StringLike', 'is a set operator meant for multivalued keys, not the single-valued sub and aud'],
       ['StringEqualsIfExists', 'is true when the claim is missing'],
       ['StringNotEquals', 'allows every value but the ones listed'],
       ['StringNotLike', 'allows every value but the ones listed'],
@@ -128,9 +128,8 @@ describe('IrsaChecks', () => {
 
       // THEN
       expect(rulesOf(reported)).toEqual(['error IRSA3']);
-      expect(reported[0].message).toBe(`[IRSA3] Role 'Stack/Role': Statement[0] checks "${SUB}" with ${operator}, which ${risk}` +
-        (risk.endsWith('keys') ? ', not the single-valued sub and aud' : '') +
-        '. Use StringEquals with the exact system:serviceaccount:<namespace>:<name>.');
+      expect(reported[0].message).toBe(`[IRSA3] Role 'Stack/Role': Statement[0] checks "${SUB}" with ${operator}, which ${risk}. ` +
+        'Use StringEquals with the exact system:serviceaccount:<namespace>:<name>.');
     });
 
     test('IRSA3: flags a weak operator on aud, and IRSA2 when it is the only aud condition', () => {
@@ -345,6 +344,20 @@ describe('IrsaChecks', () => {
       ['a lowercase action', { Action: 'sts:assumerolewithwebidentity' }],
     ])('checks a statement whose action %s covers sts:AssumeRoleWithWebIdentity', (_, overrides) => {
       expect(rulesOf(audit(stackWithRole(statement({ ...overrides, Condition: undefined }))))).toEqual(['error IRSA1', 'error IRSA2']);
+    });
+
+    test('checks the roles of a Stage when it is added to the Stage, which the app\'s aspects do not reach', () => {
+      // GIVEN
+      const app = testApp();
+      const stage = new Stage(app, 'Prod');
+      const stack = new Stack(stage, 'Stack', { env: ENV });
+      new iam.CfnRole(stack, 'Role', { assumeRolePolicyDocument: { Statement: [statement({ Condition: undefined })] } });
+
+      // WHEN
+      Aspects.of(stage).add(new IrsaChecks());
+
+      // THEN: once each, from the stage's aspect; the helper's aspect on the app adds nothing.
+      expect(rulesOf(audit(stack))).toEqual(['error IRSA1', 'error IRSA2']);
     });
 
     test('checks L2 roles and names them by their L2 path', () => {

@@ -51,7 +51,7 @@ describe('IrsaServiceAccount properties', () => {
   test('a valid namespace and name give a trust policy whose sub matches exactly that ServiceAccount', () => {
     fc.assert(fc.property(validNamespace, validName, fc.array(fc.tuple(validNamespace, validName), { maxLength: 5 }), (namespace, name, others) => {
       const stack = testStack();
-      const [cluster, otherCluster] = clusters(stack, 2);
+      const [cluster] = clusters(stack, 1);
       const sa = cluster.addServiceAccount('Sa', { namespace, name, roleName: 'r' });
       const policy = trustPolicyOf(sa);
 
@@ -61,8 +61,8 @@ describe('IrsaServiceAccount properties', () => {
       for (const [ns, n] of nearMisses(namespace, name, others)) {
         expect(trustAllows(policy, token(0, ns, n))).toBe(ns === namespace && n === name);
       }
+      // The same ServiceAccount with another audience, or in another cluster.
       expect(trustAllows(policy, token(0, namespace, name, 'vault'))).toBe(false);
-      expect(otherCluster).toBeDefined();
       expect(trustAllows(policy, token(1, namespace, name))).toBe(false);
     }), PROPERTY_RUNS);
   });
