@@ -105,6 +105,37 @@ export interface IrsaServiceAccountOptions extends IrsaRoleOptions {
 }
 
 /**
+ * Options for trusting every ServiceAccount of a namespace with `IrsaServiceAccount.trustAllServiceAccountsInNamespace`.
+ */
+export interface IrsaNamespaceTrustOptions {
+  /**
+   * The audience (`aud` claim) of the tokens. Must be a client ID of the cluster's OIDC provider.
+   *
+   * @default - the audience of this ServiceAccount
+   */
+  readonly audience?: string;
+}
+
+/**
+ * Options for trusting one more ServiceAccount with `IrsaServiceAccount.trust`.
+ */
+export interface IrsaTrustOptions extends IrsaNamespaceTrustOptions {
+  /**
+   * The Kubernetes namespace of the ServiceAccount (a DNS-1123 label, at most 63 characters).
+   *
+   * @default - the namespace of this ServiceAccount
+   */
+  readonly namespace?: string;
+
+  /**
+   * The Kubernetes ServiceAccount name (a DNS-1123 subdomain, at most 253 characters).
+   *
+   * @default - the name of this ServiceAccount
+   */
+  readonly name?: string;
+}
+
+/**
  * Properties of an IrsaServiceAccount.
  */
 export interface IrsaServiceAccountProps extends IrsaServiceAccountOptions {
@@ -146,6 +177,9 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
   public readonly assumeRoleAction: string;
   public readonly principalAccount?: string;
 
+  private readonly audience: string;
+  private readonly trustPolicy: WebIdentityTrust;
+
   constructor(scope: Construct, id: string, props: IrsaServiceAccountProps) {
     super(scope, id);
 
@@ -165,15 +199,16 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
     this.validateMetadata(labels ?? {}, annotations ?? {});
 
     const roleName = roleOptions.roleName ?? defaultRoleName(this);
-    const trust = new WebIdentityTrust({
+    this.trustPolicy = new WebIdentityTrust({
       providerArn: cluster.openIdConnectProviderArn,
       issuer: cluster.openIdConnectProviderIssuer,
       audience,
       namespace,
       name,
     });
-    const role = new iam.Role(this, 'Resource', { ...roleOptions, roleName, assumedBy: trust.initialPrincipal });
-    trust.bind(role);
+    const role = new iam.Role(this, 'Resource', { ...roleOptions, roleName, assumedBy: this.trustPolicy.initialPrincipal });
+    this.trustPolicy.bind(role);
+    this.audience = audience;
 
     const arnAtSynth = roleArnAtSynth(this, roleName, roleOptions.path ?? '/');
     this.role = role;
@@ -211,6 +246,33 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
     });
   }
 
+  /**
+   * Lets one more ServiceAccount assume this role: by default the same namespace and name in `cluster`, so the
+   * ServiceAccount keeps its role when its workloads move to another cluster (a blue/green cluster upgrade).
+   *
+   * The trust stays exact (`StringEquals` on `sub` and `aud`); the subjects of one provider and audience share one
+   * statement. Nothing is added to a chart: apply the same ServiceAccount manifest to the other cluster (the role ARN
+   * is the same), or annotate the other ServiceAccount with `roleArn`. Synthesis fails when the trust policy grows
+   * over IAM's maximum of 4096 characters, and warns over the default quota of 2048.
+   */
+  public trust(cluster: IIrsaCluster, options: IrsaTrustOptions = {}): void {
+    const namespace = options.namespace ?? this.serviceAccountNamespace;
+    const name = options.name ?? this.serviceAccountName;
+    validateServiceAccountName(this, KIND, name);
+    this.addTrust(cluster, namespace, name, options.audience);
+  }
+
+  /**
+   * Lets every ServiceAccount of `namespace` in `cluster` assume this role (`StringLike` on
+   * `system:serviceaccount:<namespace>:*`, with an exact `aud`).
+   *
+   * Anyone who can create a ServiceAccount in that namespace gets the role's permissions, so prefer `trust` with
+   * each name. The namespace itself is always a literal: no wildcard can reach other namespaces.
+   */
+  public trustAllServiceAccountsInNamespace(cluster: IIrsaCluster, namespace: string, options: IrsaNamespaceTrustOptions = {}): void {
+    this.addTrust(cluster, namespace, undefined, options.audience);
+  }
+
   /** The role's principal: the same statements `role.policyFragment` would give. */
   public get policyFragment(): iam.PrincipalPolicyFragment {
     return this.role.policyFragment;
@@ -219,6 +281,19 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
   /** Adds a statement to the role's policy. */
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     return this.role.addToPrincipalPolicy(statement);
+  }
+
+  private addTrust(cluster: IIrsaCluster, namespace: string, name: string | undefined, requestedAudience: string | undefined): void {
+    const audience = requestedAudience ?? this.audience;
+    validateNamespace(this, KIND, namespace);
+    validateAudience(this, KIND, audience, cluster.clientIds);
+    this.trustPolicy.add({
+      providerArn: cluster.openIdConnectProviderArn,
+      issuer: cluster.openIdConnectProviderIssuer,
+      audience,
+      namespace,
+      name,
+    });
   }
 
   private validateMetadata(labels: Record<string, string>, annotations: Record<string, string>): void {

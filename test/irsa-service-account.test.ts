@@ -199,6 +199,235 @@ describe('IrsaServiceAccount', () => {
     });
   });
 
+  describe('trusting more ServiceAccounts and clusters', () => {
+    const GREEN_ISSUER = 'oidc.eks.eu-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF';
+    const GREEN_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${GREEN_ISSUER}`;
+
+    function blueAndGreen(stack: Stack) {
+      const blue = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      const green = IrsaCluster.fromOidcProviderArn(stack, 'Green', GREEN_ARN);
+      const sa = blue.addServiceAccount('CanDoStuff', { namespace: 'testing', name: 'can-do-stuff-on-aws' });
+      return { blue, green, sa };
+    }
+
+    test('trusts the same ServiceAccount in another cluster, one exact statement per provider', () => {
+      // GIVEN
+      const stack = testStack();
+      const { green, sa } = blueAndGreen(stack);
+
+      // WHEN
+      sa.trust(green);
+
+      // THEN
+      const [blueStatement, greenStatement] = onlyRole(stack).properties.AssumeRolePolicyDocument.Statement;
+      expect(blueStatement).toEqual(seedTrustPolicy({ 'Fn::GetAtt': ['IrsaAC15A16C', 'Arn'] }).Statement[0]);
+      expect(greenStatement).toEqual({
+        Effect: 'Allow',
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Principal: { Federated: GREEN_ARN },
+        Condition: {
+          StringEquals: {
+            [`${GREEN_ISSUER}:sub`]: 'system:serviceaccount:testing:can-do-stuff-on-aws',
+            [`${GREEN_ISSUER}:aud`]: 'sts.amazonaws.com',
+          },
+        },
+      });
+    });
+
+    test('leaves the role, its name and the manifest unchanged: the same YAML goes to both clusters', () => {
+      // GIVEN
+      const before = testStack();
+      const { sa: unchanged } = blueAndGreen(before);
+      const after = testStack();
+      const { green, sa } = blueAndGreen(after);
+
+      // WHEN
+      sa.trust(green);
+
+      // THEN
+      expect(onlyRole(after).logicalId).toBe(onlyRole(before).logicalId);
+      expect(onlyRole(after).properties.RoleName).toBe(onlyRole(before).properties.RoleName);
+      expect(sa.roleArn).toBe(unchanged.roleArn);
+      expect(cdk8s.Testing.synth(sa.chart)).toEqual(cdk8s.Testing.synth(unchanged.chart));
+    });
+
+    test('packs more ServiceAccounts of one provider into one statement, without duplicates', () => {
+      // GIVEN
+      const stack = testStack();
+      const { blue, sa } = blueAndGreen(stack);
+
+      // WHEN
+      sa.trust(blue, { name: 'reporting' });
+      sa.trust(blue, { namespace: 'batch', name: 'nightly' });
+      sa.trust(blue);
+
+      // THEN
+      expect(onlyRole(stack).properties.AssumeRolePolicyDocument.Statement).toEqual([{
+        Effect: 'Allow',
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Principal: { Federated: { 'Fn::GetAtt': ['IrsaAC15A16C', 'Arn'] } },
+        Condition: {
+          StringEquals: {
+            [`${SEED_ISSUER}:sub`]: [
+              'system:serviceaccount:testing:can-do-stuff-on-aws',
+              'system:serviceaccount:testing:reporting',
+              'system:serviceaccount:batch:nightly',
+            ],
+            [`${SEED_ISSUER}:aud`]: 'sts.amazonaws.com',
+          },
+        },
+      }]);
+    });
+
+    test('trusts every ServiceAccount of one namespace only when asked by name, in a statement of its own', () => {
+      // GIVEN
+      const stack = testStack();
+      const { blue, sa } = blueAndGreen(stack);
+
+      // WHEN
+      sa.trustAllServiceAccountsInNamespace(blue, 'jobs');
+
+      // THEN
+      const statements = onlyRole(stack).properties.AssumeRolePolicyDocument.Statement;
+      expect(statements.map((s: any) => s.Condition)).toEqual([
+        seedTrustPolicy(undefined).Statement[0].Condition,
+        {
+          StringLike: { [`${SEED_ISSUER}:sub`]: 'system:serviceaccount:jobs:*' },
+          StringEquals: { [`${SEED_ISSUER}:aud`]: 'sts.amazonaws.com' },
+        },
+      ]);
+    });
+
+    test('uses this ServiceAccount\'s audience unless told otherwise', () => {
+      // GIVEN
+      const stack = testStack();
+      const blue = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clientIds: ['sts.amazonaws.com', 'vault'] });
+      const green = IrsaCluster.fromIrsaClusterAttributes(stack, 'Green', { openIdConnectProviderArn: GREEN_ARN, clientIds: ['vault', 'other'] });
+      const sa = blue.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', audience: 'vault' });
+
+      // WHEN
+      sa.trust(green);
+      sa.trustAllServiceAccountsInNamespace(green, 'jobs', { audience: 'other' });
+
+      // THEN
+      const audiences = onlyRole(stack).properties.AssumeRolePolicyDocument.Statement.map((s: any) => s.Condition.StringEquals);
+      expect(audiences).toEqual([
+        { [`${SEED_ISSUER}:sub`]: 'system:serviceaccount:ns:sa', [`${SEED_ISSUER}:aud`]: 'vault' },
+        { [`${GREEN_ISSUER}:sub`]: 'system:serviceaccount:ns:sa', [`${GREEN_ISSUER}:aud`]: 'vault' },
+        { [`${GREEN_ISSUER}:aud`]: 'other' },
+      ]);
+    });
+
+    test('with a token-issuer cluster renders a JSON string that evaluates to both exact statements', () => {
+      // GIVEN
+      const stack = testStack();
+      const { sa } = blueAndGreen(stack);
+      const green = new IrsaCluster(stack, 'TokenGreen', { issuerUrl: new CfnParameter(stack, 'GreenUrl').valueAsString });
+
+      // WHEN
+      sa.trust(green);
+
+      // THEN
+      const json = evaluateIntrinsics(onlyRole(stack).properties.AssumeRolePolicyDocument, {
+        attributes: { 'IrsaAC15A16C.Arn': IMPORTED_ARN, 'TokenGreenE44DD815.Arn': GREEN_ARN },
+      });
+      expect(JSON.parse(json).Statement.map((s: any) => [s.Principal.Federated, s.Condition.StringEquals])).toEqual([
+        [IMPORTED_ARN, seedTrustPolicy(undefined).Statement[0].Condition.StringEquals],
+        [GREEN_ARN, { [`${GREEN_ISSUER}:sub`]: 'system:serviceaccount:testing:can-do-stuff-on-aws', [`${GREEN_ISSUER}:aud`]: 'sts.amazonaws.com' }],
+      ]);
+    });
+
+    test('warns when the trust policy is over 2048 characters', () => {
+      // GIVEN
+      const stack = testStack();
+      const { blue, sa } = blueAndGreen(stack);
+
+      // WHEN
+      for (let i = 0; i < 40; i++) sa.trust(blue, { name: `service-${i}` });
+
+      // THEN
+      Annotations.fromStack(stack).hasWarning('/Stack/Irsa/CanDoStuff/Resource',
+        Match.stringLikeRegexp('The trust policy is about \\d+ characters \\(41 subjects\\), over IAM\'s default quota of 2048'));
+    });
+
+    test('fails synthesis with the subject count and the quota when the trust policy is over 4096 characters', () => {
+      // GIVEN
+      const stack = testStack();
+      const { blue, sa } = blueAndGreen(stack);
+
+      // WHEN
+      for (let i = 0; i < 100; i++) sa.trust(blue, { name: `service-${i}` });
+
+      // THEN
+      expect(() => testAppOf(stack).synth()).toThrow(new RegExp(
+        "the trust policy of role 'Stack/Irsa/CanDoStuff/Resource' is about \\d+ characters \\(101 subjects\\); " +
+        'IAM rejects trust policies over 4096 characters even with a raised quota. Split the ServiceAccounts over several roles.',
+      ));
+    });
+
+    test.each([
+      [{ namespace: 'Team' }, 'namespace "Team" is not a valid Kubernetes namespace.'],
+      [{ name: 'Bad_Name' }, 'name "Bad_Name" is not a valid Kubernetes ServiceAccount name.'],
+      [{ name: '*' }, 'name "*" is not a valid Kubernetes ServiceAccount name.'],
+      [{ audience: 'vault' }, 'audience "vault" is not a client ID of the OIDC provider ("sts.amazonaws.com")'],
+      [{ audience: '' }, 'audience "" is 0 characters long; IAM client IDs are 1 to 255 characters.'],
+    ])('trust rejects %j as the constructor does', (options, message) => {
+      const stack = testStack();
+      const { blue, sa } = blueAndGreen(stack);
+      expect(() => sa.trust(blue, options)).toThrow(`IrsaServiceAccount 'Stack/Irsa/CanDoStuff': ${message}`);
+    });
+
+    test.each([
+      ['*', {}, 'namespace "*" is not a valid Kubernetes namespace.'],
+      ['team*', {}, 'namespace "team*" is not a valid Kubernetes namespace.'],
+      ['jobs', { audience: 'vault' }, 'audience "vault" is not a client ID of the OIDC provider'],
+    ])('trustAllServiceAccountsInNamespace rejects namespace %s %j', (namespace, options, message) => {
+      const stack = testStack();
+      const { blue, sa } = blueAndGreen(stack);
+      expect(() => sa.trustAllServiceAccountsInNamespace(blue, namespace, options)).toThrow(`IrsaServiceAccount 'Stack/Irsa/CanDoStuff': ${message}`);
+    });
+
+    test('rejects a namespace or name that is a token', () => {
+      const stack = testStack();
+      const { blue, sa } = blueAndGreen(stack);
+      const value = new CfnParameter(stack, 'P').valueAsString;
+      expect(() => sa.trust(blue, { namespace: value })).toThrow('namespace must be a literal string');
+      expect(() => sa.trust(blue, { name: value })).toThrow('name must be a literal string');
+      expect(() => sa.trustAllServiceAccountsInNamespace(blue, value)).toThrow('namespace must be a literal string');
+    });
+
+    describe('trust policy capacity (the numbers in the README)', () => {
+      // An EKS issuer (72 characters), a literal provider ARN, namespaces of 10 and names of 20 characters.
+      const issuer = (cluster: number) => `oidc.eks.eu-west-2.amazonaws.com/id/${String(cluster).padStart(32, '0')}`;
+      const subject = (i: number) => ({ namespace: `team-${String(i).padStart(5, '0')}`, name: `service-account-${String(i).padStart(4, '0')}` });
+
+      /** How many ServiceAccounts, each trusted in every one of `clusters` clusters, fit under `quota` characters. */
+      function fitting(quota: number, clusters: number): number {
+        const stack = testStack();
+        const all = Array.from({ length: clusters }, (_, c) =>
+          IrsaCluster.fromOidcProviderArn(stack, `Cluster${c}`, `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer(c)}`));
+        const sa = all[0].addServiceAccount('Sa', { ...subject(0), roleName: 'r' });
+        all.slice(1).forEach(cluster => sa.trust(cluster));
+        const size = () => JSON.stringify(stack.resolve((sa.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument)).length;
+        let serviceAccounts = 1;
+        while (size() <= quota) {
+          all.forEach(cluster => sa.trust(cluster, subject(serviceAccounts)));
+          serviceAccounts++;
+        }
+        // The last one added went over the quota.
+        return serviceAccounts - 1;
+      }
+
+      test('one cluster: 28 subjects within 2048 characters, 65 within 4096', () => {
+        expect([fitting(2048, 1), fitting(4096, 1)]).toEqual([28, 65]);
+      });
+
+      test('two clusters (blue/green): 10 ServiceAccounts within 2048 characters, 29 within 4096', () => {
+        expect([fitting(2048, 2), fitting(4096, 2)]).toEqual([10, 29]);
+      });
+    });
+  });
+
   describe('role', () => {
     test('is the principal of grants', () => {
       // GIVEN
@@ -533,6 +762,7 @@ describe('IrsaServiceAccount', () => {
       [{ roleName: 'has space' }, 'roleName "has space" is not a valid IAM role name'],
       [{ path: 'irsa' }, 'path "irsa" is not a valid IAM path. Use "/" or a string that starts and ends with "/"'],
       [{ path: `/${'p'.repeat(511)}/` }, 'is not a valid IAM path'],
+      [{ path: '//' }, 'path "//" is not a valid IAM path. Use "/" or a string that starts and ends with "/"'],
       [{ audience: 'vault' }, 'audience "vault" is not a client ID of the OIDC provider ("sts.amazonaws.com"), so STS would reject every token with "Incorrect token audience".'],
       [{ tokenExpiration: Duration.seconds(300) }, 'tokenExpiration is 300 seconds; the pod identity webhook requires a whole number of at least 600 seconds'],
       [{ maxSessionDuration: Duration.hours(13) }, 'maxSessionDuration is 46800 seconds; IAM requires a whole number between 1 hour (3600) and 12 hours (43200).'],

@@ -12,7 +12,7 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ROLE_NAME = /^[\w+=,.@-]+$/;
-const ROLE_PATH = /^\/([\u0021-\u007E]*\/)?$/;
+const ROLE_PATH = /^\/([\u0021-\u007E]+\/)?$/;
 const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
 
 /** Throws an error that starts with the construct's kind and path, so users can find the bad call. */

@@ -1,11 +1,15 @@
 import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import {
+  policySize,
+  TOKEN_ARN_PREFIX,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  TRUST_POLICY_DEFAULT_QUOTA,
+  TRUST_POLICY_MAX_QUOTA,
+} from './trust-policy-size';
 
 export const ASSUME_ROLE_WITH_WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
-
-/** IAM's default quota on a role trust policy, and the most it can be raised to (whitespace not counted). */
-export const TRUST_POLICY_DEFAULT_QUOTA = 2048;
-export const TRUST_POLICY_MAX_QUOTA = 4096;
 
 /** A ServiceAccount identity that may assume a role: a token from `issuer` with this `sub` and `aud`. */
 export interface TrustedServiceAccount {
@@ -149,18 +153,13 @@ export class WebIdentityTrust {
   }
 }
 
-/** One subject renders as a string, like the AWS documentation's examples; several as a list. */
-function packed(subjects: string[]): string {
-  return Lazy.any({ produce: () => (subjects.length === 1 ? subjects[0] : [...subjects]) }) as unknown as string;
-}
-
 /**
- * Worst-case values for parts that are tokens at synth time: the longest partition name in an ARN and an EKS
- * issuer in the longest region name of the China partition (`oidc.eks.cn-northwest-1.amazonaws.com.cn/id/` + 32).
+ * One subject renders as a string, like the AWS documentation's examples; several as a list. Uncached: `Lazy.any`
+ * keeps its first value, so a subject added after anything resolved the policy would be silently dropped.
  */
-const TOKEN_ARN_PREFIX = 'arn:aws-us-gov:iam::123456789012:oidc-provider/';
-const TOKEN_ISSUER = 'oidc.eks.cn-northwest-1.amazonaws.com.cn/id/0123456789ABCDEF0123456789ABCDEF';
-const TOKEN_AUDIENCE = 'x'.repeat(64);
+function packed(subjects: string[]): string {
+  return Lazy.uncachedAny({ produce: () => (subjects.length === 1 ? subjects[0] : [...subjects]) }) as unknown as string;
+}
 
 /**
  * The length IAM would count for this trust policy: its minified JSON, whose only whitespace-free strings are ours.
@@ -177,5 +176,5 @@ function estimateTrustPolicySize(groups: ReadonlyArray<Omit<TrustGroup, 'princip
       : { StringLike: { [`${issuer}:sub`]: sub }, StringEquals: { [`${issuer}:aud`]: audience } };
     return { Action: ASSUME_ROLE_WITH_WEB_IDENTITY, Condition: condition, Effect: 'Allow', Principal: { Federated: arn } };
   });
-  return JSON.stringify({ Statement: statements, Version: '2012-10-17' }).length;
+  return policySize({ Statement: statements, Version: '2012-10-17' });
 }

@@ -40,6 +40,19 @@ describe('WebIdentityTrust', () => {
     expect(trust.subjects).toEqual(['system:serviceaccount:a:x', 'system:serviceaccount:b:y']);
   });
 
+  test('keeps a subject added after the policy was resolved once', () => {
+    // GIVEN
+    const { stack, trust, role } = roleTrusting({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' });
+    const subjects = () => stack.resolve((role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument).Statement[0].Condition.StringEquals[`${BLUE.issuer}:sub`];
+    expect(subjects()).toEqual('system:serviceaccount:a:x');
+
+    // WHEN
+    trust.add({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'b', name: 'y' });
+
+    // THEN
+    expect(subjects()).toEqual(['system:serviceaccount:a:x', 'system:serviceaccount:b:y']);
+  });
+
   test('gives each provider, audience and namespace wildcard a statement of its own', () => {
     const { stack } = roleTrusting(
       { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' },

@@ -1,0 +1,98 @@
+import { Aspects, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { IrsaChecks, IrsaCluster, IrsaServiceAccount } from '../src';
+import { SEED_ISSUER_URL, testStack } from './support/app';
+
+/*
+ * The construct path of a role or provider decides its logical ID, and (by default) the role's name. If either
+ * changed, `cdk deploy` would replace the resource: pods would lose the role they assume until the manifest caught
+ * up, and a replaced provider would break every role that trusts it. These tests pin both, and show that growing an
+ * app through the public API never renames what is already deployed.
+ */
+
+interface Identity {
+  readonly logicalId: string;
+  readonly roleName?: string;
+}
+
+/** The logical ID (and role name) of every role and OIDC provider, by construct path. */
+function identities(stack: Stack): Record<string, Identity> {
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: { RoleName?: string } }>;
+  const identified: Record<string, Identity> = {};
+  for (const construct of stack.node.findAll().filter(CfnResource.isCfnResource)) {
+    const logicalId: string = stack.resolve(construct.logicalId);
+    const { Type: type, Properties: properties } = resources[logicalId];
+    if (type === 'AWS::IAM::Role') identified[construct.node.path] = { logicalId, roleName: properties.RoleName };
+    if (type === 'AWS::IAM::OIDCProvider') identified[construct.node.path] = { logicalId };
+  }
+  return identified;
+}
+
+/** The app of the README: a provider, a ServiceAccount from addServiceAccount and one from its constructor. */
+function readmeApp(stack: Stack, issuerUrl: string = SEED_ISSUER_URL) {
+  const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl });
+  const canDoStuff = irsa.addServiceAccount('CanDoStuff', { namespace: 'testing', name: 'can-do-stuff-on-aws' });
+  const orders = new IrsaServiceAccount(stack, 'Orders', { cluster: irsa, namespace: 'shop', name: 'orders' });
+  return { irsa, canDoStuff, orders };
+}
+
+const README_APP: Record<string, Identity> = {
+  'Stack/Irsa/Resource': { logicalId: 'IrsaAC15A16C' },
+  'Stack/Irsa/CanDoStuff/Resource/Resource': { logicalId: 'IrsaCanDoStuff4E666640', roleName: 'Stack-Irsa-CanDoStuff-BC9DF32D' },
+  'Stack/Orders/Resource/Resource': { logicalId: 'Orders2A43276C', roleName: 'Stack-Orders-88B45160' },
+};
+
+describe('identities of deployed resources', () => {
+  test('are these literals for the README app', () => {
+    // GIVEN
+    const stack = testStack();
+
+    // WHEN
+    readmeApp(stack);
+
+    // THEN
+    expect(identities(stack)).toEqual(README_APP);
+  });
+
+  test('do not depend on whether the issuer is a literal or a token', () => {
+    const stack = testStack();
+    readmeApp(stack, new CfnParameter(stack, 'IssuerUrl').valueAsString);
+    expect(identities(stack)).toEqual(README_APP);
+  });
+
+  test('do not change when ServiceAccounts, clusters, trust, grants and the audit are added', () => {
+    // GIVEN
+    const stack = testStack();
+    const green = new IrsaCluster(stack, 'Green', { issuerUrl: `${SEED_ISSUER_URL}0` });
+    const early = new IrsaCluster(stack, 'Early', { issuerUrl: `${SEED_ISSUER_URL}1` }).addServiceAccount('First', { namespace: 'a', name: 'first' });
+
+    // WHEN
+    const { irsa, canDoStuff, orders } = readmeApp(stack);
+    irsa.addServiceAccount('Later', { namespace: 'testing', name: 'later' });
+    canDoStuff.trust(green);
+    canDoStuff.trust(irsa, { name: 'reporting' });
+    orders.trustAllServiceAccountsInNamespace(green, 'shop');
+    new s3.Bucket(stack, 'Bucket').grantRead(canDoStuff);
+    orders.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: ['*'] }));
+    Aspects.of(stack).add(new IrsaChecks());
+
+    // THEN
+    const grown = identities(stack);
+    expect(grown).toMatchObject(README_APP);
+    expect(Object.keys(grown)).toEqual(expect.arrayContaining([
+      'Stack/Green/Resource', 'Stack/Early/First/Resource/Resource', 'Stack/Irsa/Later/Resource/Resource',
+    ]));
+    expect(early.roleArn).toBe(`arn:aws:iam::123456789012:role/${grown['Stack/Early/First/Resource/Resource'].roleName}`);
+  });
+
+  test('give each ServiceAccount its own role name, also across apps that differ only in region', () => {
+    const names = ['eu-west-2', 'us-east-1'].map(region => {
+      const stack = testStack({ env: { account: '123456789012', region } });
+      readmeApp(stack);
+      return Object.values(identities(stack)).map(i => i.roleName).filter(Boolean);
+    });
+    expect(new Set(names.flat()).size).toBe(4);
+  });
+});
