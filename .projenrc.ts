@@ -47,7 +47,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Snapshots must fail on mismatch, never be rewritten by the test task.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
   },
-  gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json'],
+  gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json'],
 });
 
 // The role options are every iam.RoleProps field except those that cannot work for a web-identity role:
@@ -67,8 +67,10 @@ new ProjenStruct(project, { name: 'IrsaRoleOptions', filePath: 'src/irsa-role-op
   });
 
 project.addPackageIgnore('/examples/');
+project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('bench');
 
 // The README's main job: synthesize the example app (no AWS credentials needed) and show its manifest.
 project.addTask('demo', {
@@ -76,6 +78,16 @@ project.addTask('demo', {
   steps: [
     { exec: 'cdk synth --quiet', cwd: 'examples' },
     { exec: 'cat examples/cdk.out/*.k8s.yaml' },
+  ],
+});
+
+// Synth time, memory and CloudFormation footprint of N ServiceAccounts: cdk-irsa against aws-eks and a bare-roles
+// floor, each in fresh processes (see bench/run.ts). tsc compiles the children so no loader hooks skew the timings.
+project.addTask('bench', {
+  description: 'Benchmark synth time, peak RSS and resources per ServiceAccount against aws-eks (writes bench/results.json)',
+  steps: [
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node bench/.build/bench/run.js', receiveArgs: true },
   ],
 });
 
@@ -91,6 +103,7 @@ project.addTask('check', {
     { spawn: 'build' },
     // Compiles every TypeScript snippet of the README against the built assembly (fixtures in rosetta/).
     { name: 'README snippets compile', exec: 'jsii-rosetta extract --strict' },
+    { name: 'bench type-checks', exec: 'tsc -p bench/tsconfig.json --noEmit' },
     {
       name: 'generated files are committed',
       exec: 'git diff --exit-code -- API.md src/irsa-role-options.ts package.json .projen || ' +
