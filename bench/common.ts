@@ -32,6 +32,10 @@ export interface ScenarioResult {
   /** Time spent loading modules inside the timed window (0 when the preload covered them). */
   readonly requireMs: number;
   readonly modulesLoadedWhileTimed: number;
+  /** The machine's 1-minute load average when the process started (other processes skew the figures). */
+  readonly loadAverage: number;
+  /** CPU time of the whole process (all threads, startup included), to tell its own load from other processes'. */
+  readonly cpuMs: number;
   /** `process.resourceUsage().maxRSS`, in MiB. */
   readonly peakRssMiB: number;
   /** Resources of the stack's own template (the one CloudFormation's 500-resource limit applies to). */

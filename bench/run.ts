@@ -40,13 +40,17 @@ interface Options {
   readonly cpuProf?: string;
   /** Where the cloud assemblies are written. */
   readonly tmp: string;
+  /** A run during which other processes kept more than this many cores busy on average is run again... */
+  readonly maxOthers: number;
+  /** ...at most this many times. */
+  readonly retries: number;
 }
 
 interface Cell {
   readonly scenario: ScenarioId;
   readonly n: number;
   readonly validation: boolean;
-  readonly runs: ScenarioResult[];
+  readonly runs: Measured[];
   readonly ok: boolean;
   readonly error?: string;
   readonly medianMs?: number;
@@ -63,7 +67,7 @@ const SCENARIO_JS = path.join(__dirname, 'scenario.js');
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
 const USAGE = 'usage: npm run bench -- [--reps 5] [--n 1,100,400] [--validation off|on|both] [--validation-n 100] ' +
-  '[--tmp /dev/shm] [--quick] [--cpu-prof <dir>] [--out bench/results.json]';
+  '[--tmp /dev/shm] [--max-others 0.25] [--retries 10] [--quick] [--cpu-prof <dir>] [--out bench/results.json]';
 
 /**
  * Assemblies go to memory when the machine has a tmpfs at /dev/shm. On the virtual machine this was written on,
@@ -89,7 +93,7 @@ function fileSystemOf(dir: string): string {
 
 function parseOptions(argv: string[]): Options {
   const flags = new Set(['--quick']);
-  const valued = new Set(['--reps', '--n', '--validation', '--validation-n', '--cpu-prof', '--out', '--tmp']);
+  const valued = new Set(['--reps', '--n', '--validation', '--validation-n', '--cpu-prof', '--out', '--tmp', '--max-others', '--retries']);
   for (let i = 0; i < argv.length; i++) {
     if (valued.has(argv[i]) && i + 1 < argv.length) i++;
     else if (!flags.has(argv[i])) throw new Error(`unknown or incomplete option ${argv[i]}\n${USAGE}`);
@@ -112,6 +116,8 @@ function parseOptions(argv: string[]): Options {
     out: path.resolve(value('--out') ?? path.join(REPO, 'bench', 'results.json')),
     cpuProf: value('--cpu-prof'),
     tmp: path.resolve(value('--tmp') ?? defaultTmp()),
+    maxOthers: Number(value('--max-others') ?? '0.25'),
+    retries: Number(value('--retries') ?? (quick ? '0' : '10')),
   };
 }
 
@@ -135,13 +141,75 @@ function runChild(scratch: string, scenario: ScenarioId, n: number, validation: 
   return JSON.parse(line) as ScenarioResult;
 }
 
+/** A measurement, with how busy the rest of the machine was while it ran. */
+type Measured = ScenarioResult & {
+  /** Cores that other processes kept busy on average during the run (undefined without /proc/stat). */
+  readonly othersCores?: number;
+  readonly attempts: number;
+};
+
+/** CPU time the whole machine has spent busy so far, in ms (Linux /proc/stat; USER_HZ is 100). */
+function machineBusyMs(): number | undefined {
+  try {
+    const ticks = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user, nice, system, /* idle */, /* iowait */, irq, softirq, steal] = ticks;
+    return (user + nice + system + irq + softirq + steal) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * CPU time of this process and of its finished children (all their threads, to their exit), in ms, from
+ * /proc/self/stat: utime, stime, cutime, cstime.
+ */
+function ownAndChildrenCpuMs(): number | undefined {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+    return (fields[11] + fields[12] + fields[13] + fields[14]) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs a measurement until other processes leave the machine alone while it runs: on a shared two-core machine a
+ * build next door slows each scenario differently (V8 compiles and collects garbage on background threads), which
+ * would make the ratios depend on who else was busy. The machine's busy time minus ours and the child's (to its
+ * exit, background compiler threads included) is what the others used.
+ */
+function measuredRun(opts: Options, run: () => ScenarioResult): Measured {
+  for (let attempt = 1; ; attempt++) {
+    const busyBefore = machineBusyMs();
+    const oursBefore = ownAndChildrenCpuMs();
+    const start = Date.now();
+    const result = run();
+    const wallMs = Date.now() - start;
+    const oursAfter = ownAndChildrenCpuMs();
+    const busyAfter = machineBusyMs();
+    const othersCores = busyBefore === undefined || busyAfter === undefined || oursBefore === undefined || oursAfter === undefined
+      ? undefined
+      : Math.max(0, (busyAfter - busyBefore - (oursAfter - oursBefore)) / Math.max(wallMs, 1));
+    if (othersCores === undefined || othersCores <= opts.maxOthers || attempt > opts.retries) {
+      return { ...result, othersCores, attempts: attempt };
+    }
+    process.stderr.write(`  other processes kept ${othersCores.toFixed(2)} cores busy during ${result.scenario} N=${result.n}: running it again\n`);
+    sleep(2000);
+  }
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function summarize(scenario: ScenarioId, n: number, validation: boolean, runs: ScenarioResult[]): Cell {
+function summarize(scenario: ScenarioId, n: number, validation: boolean, runs: Measured[]): Cell {
   const ok = runs.filter(r => r.ok);
   if (ok.length < runs.length) {
     return { scenario, n, validation, runs, ok: false, error: runs.find(r => !r.ok)!.error };
@@ -174,7 +242,7 @@ function summarize(scenario: ScenarioId, n: number, validation: boolean, runs: S
 /** Measures the scenarios at every N, `reps` times each, interleaved. */
 function measure(ns: number[], validation: boolean, reps: number, scratch: string, opts: Options, scenarios = SCENARIO_IDS): Cell[] {
   const cells: Cell[] = [];
-  const runs = new Map<string, ScenarioResult[]>();
+  const runs = new Map<string, Measured[]>();
   const preload = (s: ScenarioId, n: number) => path.join(scratch, `modules-${s}-${n}-${validation}.json`);
   for (const n of ns) {
     for (const s of scenarios) {
@@ -186,7 +254,7 @@ function measure(ns: number[], validation: boolean, reps: number, scratch: strin
     for (const n of ns) {
       for (const s of scenarios) {
         const nodeArgs = opts.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProf}`, `--cpu-prof-name=${s}-${n}-${validation ? 'v' : 'nov'}-${rep}.cpuprofile`] : [];
-        const result = runChild(scratch, s, n, validation, ['--preload', preload(s, n)], nodeArgs);
+        const result = measuredRun(opts, () => runChild(scratch, s, n, validation, ['--preload', preload(s, n)], nodeArgs));
         const key = `${s}/${n}`;
         runs.set(key, [...(runs.get(key) ?? []), result]);
         process.stderr.write(`  ${validation ? 'validation on ' : ''}rep ${rep + 1}/${reps} ${s} N=${n}: ` +
@@ -317,13 +385,22 @@ function main(): void {
       : 'built-in CloudFormation validation (App builtinCloudFormationValidation) OFF for A, B and C in the main table' +
         (on.length ? `; ON for all three in the second table (N=${opts.validationNs.join(',')})` : '');
 
+    const measured = [...off, ...on].flatMap(c => c.runs);
+    const retried = measured.reduce((sum, r) => sum + r.attempts - 1, 0);
+    const busy = measured.filter(r => r.othersCores !== undefined && r.othersCores > opts.maxOthers).length;
+    const othersNote = measured.some(r => r.othersCores !== undefined)
+      ? `Other processes kept at most ${opts.maxOthers} cores busy during ${measured.length - busy} of the ${measured.length} ` +
+        `measured runs (${retried} runs were repeated because they did not)` +
+        (busy ? `; ${busy} runs were kept after ${opts.retries} retries` : '') + '.'
+      : 'Load from other processes was not checked (no /proc/stat).';
+
     const out: string[] = [];
     out.push(`## cdk-irsa bench, ${started.toISOString().slice(0, 10)}`, '');
     out.push(`${cpus.length} cores (${cpus[0]?.model ?? 'unknown'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ` +
       `aws-cdk-lib ${versions['aws-cdk-lib']}, cdk8s-plus-27 ${versions['cdk8s-plus-27']}; ` +
       `load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`);
     out.push(`Median construct + synth time of ${opts.reps} fresh processes per cell (requires excluded), ` +
-      `${NAMESPACES} namespaces, one stack, ${outdirNote}; ${validationNote}.`, '');
+      `${NAMESPACES} namespaces, one stack, ${outdirNote}; ${validationNote}. ${othersNote}`, '');
     for (const s of SCENARIO_IDS) out.push(`- ${s}: ${SCENARIOS[s]}`);
     out.push('');
     if (off.length) out.push(table(off, opts.ns), '');
@@ -355,6 +432,9 @@ function main(): void {
         timed: 'new App + Stack + scenario constructs + app.synth(), in a fresh node process; modules preloaded, residual require time subtracted',
         validation: validationNote,
         outdir: `a fresh directory per run; ${outdirNote}`,
+        otherProcesses: othersNote,
+        maxOthersCores: opts.maxOthers,
+        retries: opts.retries,
       },
       scenarios: SCENARIOS,
       table: off.length ? table(off, opts.ns) : undefined,

@@ -124,6 +124,7 @@ function main(argv: string[]): void {
   if (!(scenario in BUILDERS) || !/^\d+$/.test(nArg ?? '')) throw new Error(USAGE);
   const n = Number(nArg);
   const validation = flag('--validation');
+  const loadAverage = os.loadavg()[0];
 
   // Warm up the requires: aws-cdk-lib loads most of its modules lazily, on first use. The orchestrator asks a
   // first child for the modules a scenario ends up loading and has the measured children load them up front.
@@ -168,8 +169,10 @@ function main(argv: string[]): void {
     wallMs,
     requireMs,
     modulesLoadedWhileTimed,
+    loadAverage,
     peakRssMiB,
     ...(error === undefined ? inspectAssembly(outdir) : {}),
+    cpuMs: (process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime) / 1000,
   };
   if (ownOutdir) fs.rmSync(outdir, { recursive: true, force: true });
   process.stdout.write(JSON.stringify(result) + '\n');
