@@ -66,7 +66,7 @@ interface Cell {
 const SCENARIO_JS = path.join(__dirname, 'scenario.js');
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
-const USAGE = 'usage: npm run bench -- [--reps 5] [--n 1,100,400] [--validation off|on|both] [--validation-n 100] ' +
+const USAGE = 'usage: npm run bench -- [--reps 11] [--n 1,100,400] [--validation off|on|both] [--validation-n 100] ' +
   '[--tmp /dev/shm] [--max-others 0.25] [--retries 10] [--quick] [--cpu-prof <dir>] [--out bench/results.json]';
 
 /**
@@ -108,7 +108,7 @@ function parseOptions(argv: string[]): Options {
   const validation = (value('--validation') ?? 'both') as Options['validation'];
   if (!['off', 'on', 'both'].includes(validation)) throw new Error(`--validation takes off, on or both\n${USAGE}`);
   return {
-    reps: count(value('--reps') ?? (quick ? '1' : '5')),
+    reps: count(value('--reps') ?? (quick ? '1' : '11')),
     ns: list(value('--n') ?? '1,100,400'),
     validation,
     validationReps: quick ? 1 : 3,
