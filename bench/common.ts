@@ -34,7 +34,7 @@ export interface ScenarioResult {
   readonly modulesLoadedWhileTimed: number;
   /** The machine's 1-minute load average when the process started (other processes skew the figures). */
   readonly loadAverage: number;
-  /** CPU time of the whole process (all threads, startup included), to tell its own load from other processes'. */
+  /** CPU time the process had used when it reported (all threads, startup included), for the record. */
   readonly cpuMs: number;
   /** `process.resourceUsage().maxRSS`, in MiB. */
   readonly peakRssMiB: number;

@@ -10,8 +10,9 @@
  * directory. The clock runs around construction + synthesis only. aws-cdk-lib loads most of its modules lazily, so
  * for each (scenario, N) a first, unmeasured process lists the modules the scenario loads and the measured
  * processes require them before starting the clock; any `require` time left inside the window is subtracted.
- * Repetitions are interleaved (A, B, C, A, B, C, ...) so that load from other processes on the machine spreads
- * over all three; medians are reported, and ratios are computed from the medians of this run only.
+ * Repetitions are interleaved (A, B, C, A, B, C, ...) so that drift on the machine spreads over all three, and a
+ * run during which other processes were busy is repeated (see measuredRun); medians are reported, and ratios are
+ * computed from the medians of this run only.
  *
  * Each run writes its assembly to a fresh directory, in memory by default (see defaultTmp); all are deleted at the
  * end, so that deleting one run's files cannot slow down the next run's writes. Options: see USAGE below.
@@ -99,11 +100,15 @@ function parseOptions(argv: string[]): Options {
     else if (!flags.has(argv[i])) throw new Error(`unknown or incomplete option ${argv[i]}\n${USAGE}`);
   }
   const value = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  const count = (s: string) => {
-    if (!/^[1-9][0-9]*$/.test(s.trim())) throw new Error(`${s} is not a positive whole number\n${USAGE}`);
+  const count = (s: string, min = 1) => {
+    if (!/^[0-9]+$/.test(s.trim()) || Number(s) < min) throw new Error(`${s} is not a whole number of at least ${min}\n${USAGE}`);
     return Number(s);
   };
-  const list = (s: string) => s.split(',').map(count);
+  const cores = (s: string) => {
+    if (!/^[0-9]+(\.[0-9]+)?$/.test(s.trim())) throw new Error(`${s} is not a number of cores\n${USAGE}`);
+    return Number(s);
+  };
+  const list = (s: string) => s.split(',').map(x => count(x));
   const quick = argv.includes('--quick');
   const validation = (value('--validation') ?? 'both') as Options['validation'];
   if (!['off', 'on', 'both'].includes(validation)) throw new Error(`--validation takes off, on or both\n${USAGE}`);
@@ -116,8 +121,8 @@ function parseOptions(argv: string[]): Options {
     out: path.resolve(value('--out') ?? path.join(REPO, 'bench', 'results.json')),
     cpuProf: value('--cpu-prof'),
     tmp: path.resolve(value('--tmp') ?? defaultTmp()),
-    maxOthers: Number(value('--max-others') ?? '0.25'),
-    retries: Number(value('--retries') ?? (quick ? '0' : '10')),
+    maxOthers: cores(value('--max-others') ?? '0.25'),
+    retries: count(value('--retries') ?? (quick ? '0' : '10'), 0),
   };
 }
 
@@ -269,8 +274,10 @@ function measure(ns: number[], validation: boolean, reps: number, scratch: strin
 }
 
 /** The largest N that aws-eks synthesizes in one stack, by bisection between a passing and a failing N. */
-function largestPassingN(scratch: string, scenario: ScenarioId, passing: number, failing: number): { n: number; error?: string } {
-  let error: string | undefined;
+function largestPassingN(
+  scratch: string, scenario: ScenarioId, passing: number, failing: number, failingError?: string,
+): { n: number; error?: string } {
+  let error = failingError;
   while (failing - passing > 1) {
     const mid = Math.floor((passing + failing) / 2);
     const result = runChild(scratch, scenario, mid, false, []);
@@ -351,7 +358,14 @@ function checkTargets(cells: Cell[], capacity: Cell): TargetCheck[] {
 }
 
 function main(): void {
-  const opts = parseOptions(process.argv.slice(2));
+  let opts: Options;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
   const started = new Date();
   const loadBefore = os.loadavg();
   const scratch = fs.mkdtempSync(path.join(opts.tmp, 'cdk-irsa-bench-'));
@@ -375,7 +389,8 @@ function main(): void {
     let awsEksLimit: { n: number; error?: string } | undefined;
     if (failingB !== undefined && passingB !== undefined) {
       process.stderr.write(`  capacity: largest N aws-eks synthesizes in one stack, between ${passingB} and ${failingB}\n`);
-      awsEksLimit = largestPassingN(scratch, 'B', passingB, failingB);
+      const failingError = [...off, ...on].find(c => c.scenario === 'B' && c.n === failingB)?.error;
+      awsEksLimit = largestPassingN(scratch, 'B', passingB, failingB, failingError);
     }
 
     const targets = checkTargets(off.length ? off : on, capacity);
