@@ -29,7 +29,7 @@ export interface ScenarioResult {
   readonly ms: number;
   /** Wall time of construct + synth including requires. */
   readonly wallMs: number;
-  /** Time spent loading modules inside the timed window (0 when the preload covered them). */
+  /** Time spent in `require` inside the timed window: lazy look-ups of preloaded modules, and any module loaded late. */
   readonly requireMs: number;
   readonly modulesLoadedWhileTimed: number;
   /** The machine's 1-minute load average when the process started (other processes skew the figures). */
