@@ -45,14 +45,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
   eslintOptions: {
     dirs: ['src'],
     // Development code may import dev dependencies.
-    devdirs: ['test', 'build-tools', 'examples', 'lab'],
+    devdirs: ['test', 'build-tools', 'examples', 'lab', 'bench'],
     commandOptions: { fix: false },
   },
   jestOptions: {
     // Snapshots must fail on mismatch, never be rewritten by the test task.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
   },
-  gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json'],
+  gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json'],
 });
 
 // The role options are every iam.RoleProps field except those that cannot work for a web-identity role:
@@ -74,9 +74,10 @@ new ProjenStruct(project, { name: 'IrsaRoleOptions', filePath: 'src/irsa-role-op
 // `npx cdk-irsa verify`: explains offline which ServiceAccount tokens can assume which roles.
 project.addBins({ 'cdk-irsa': 'lib/verify/cli.js' });
 
-// The example app and the offline IRSA lab are development tools, not part of the package.
+// The example app, the offline IRSA lab and the benchmark are development tools, not part of the package.
 project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/lab/');
+project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 
 // The README's main job: synthesize the example app (no AWS credentials needed), show its manifest, and prove
@@ -87,6 +88,16 @@ project.addTask('demo', {
     { exec: 'cdk synth --quiet', cwd: 'examples' },
     { exec: 'cat examples/cdk.out/*.k8s.yaml' },
     { exec: 'ts-node --transpile-only lab/demo.ts' },
+  ],
+});
+
+// Synth time, memory and CloudFormation footprint of N ServiceAccounts: cdk-irsa against aws-eks and a bare-roles
+// floor, each in fresh processes (see bench/run.ts). tsc compiles the children so no loader hooks skew the timings.
+project.addTask('bench', {
+  description: 'Benchmark synth time, peak RSS and resources per ServiceAccount against aws-eks (writes bench/results.json)',
+  steps: [
+    { exec: 'tsc -p bench/tsconfig.json' },
+    { exec: 'node bench/.build/bench/run.js', receiveArgs: true },
   ],
 });
 
@@ -102,6 +113,7 @@ project.addTask('check', {
     { spawn: 'build' },
     // Compiles every TypeScript snippet of the README against the built assembly (fixtures in rosetta/).
     { name: 'README snippets compile', exec: 'jsii-rosetta extract --strict' },
+    { name: 'bench type-checks', exec: 'tsc -p bench/tsconfig.json --noEmit' },
     {
       name: 'generated files are committed',
       exec: 'git diff --exit-code -- API.md src/irsa-role-options.ts package.json .projen || ' +
