@@ -10,19 +10,22 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  * role, the way cdk-nag audits an app: `Aspects.of(app).add(new IrsaChecks())`.
  *
  * Every `Allow` statement that lets an IAM OIDC provider (or everyone) call `sts:AssumeRoleWithWebIdentity` is
- * checked. Errors fail `cdk synth`; each starts with its rule ID:
+ * checked; an `Effect` or `Action` only known at deploy time counts as one that is. Errors fail `cdk synth`; each
+ * starts with its rule ID:
  *
  * - IRSA1: no `StringEquals`/`StringLike` condition on `<issuer>:sub`.
- * - IRSA2: no `StringEquals` condition on `<issuer>:aud` (a `StringLike` pattern with a wildcard does not count).
+ * - IRSA2: no `StringEquals` condition on `<issuer>:aud` (a `StringLike` pattern with a wildcard or a deploy-time
+ *   value does not count).
  * - IRSA3: a condition on `sub` or `aud` uses another operator: `ForAllValues:`, `ForAnyValue:`, `...IfExists`,
  *   `StringNotEquals`, `StringNotLike`, `Null` and the like.
  * - IRSA4: a `StringLike` pattern on `sub` lets the namespace vary (`system:serviceaccount:*`,
  *   `system:serviceaccount:team*`, `system:serviceaccount:*:name`). `system:serviceaccount:<namespace>:*` is allowed.
  * - IRSA5: a `StringEquals` value contains `*` or `?`, which it compares literally, so it never matches.
  * - IRSA6: the issuer in a condition key is not the issuer of the Federated principal.
- * - IRSA7: the principal is `*` (or `NotPrincipal` is used).
+ * - IRSA7: the principal is `*`, can be `*` at deploy time (an `Fn::If`), or `NotPrincipal` is used.
  * - IRSA8: the trust policy is over 2048 characters, IAM's default quota (a warning), or over 4096 (an error).
- * - IRSA9: a condition block is only known at deploy time, so it cannot be checked.
+ * - IRSA9: a part is only known at deploy time, so it cannot be checked: a condition block, the principal, a
+ *   statement or the whole policy (when it mentions web identities), or the issuer of a condition key.
  *
  * Like every aspect, it does not cross Stage boundaries: add it to each `Stage` (for example of a CDK pipeline) too.
  *

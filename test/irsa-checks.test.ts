@@ -1,4 +1,4 @@
-import { Aspects, CfnJson, CfnParameter, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { Aspects, CfnJson, CfnParameter, Fn, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -323,6 +323,104 @@ describe('IrsaChecks', () => {
       const conditions = new CfnParameter(stack, 'Conditions').valueAsString;
       new iam.CfnRole(stack, 'Role', { assumeRolePolicyDocument: { Statement: [statement({ Condition: conditions })] } });
       expect(rulesOf(audit(stack))).toEqual(['error IRSA9']);
+    });
+  });
+
+  describe('deploy-time parts fail closed', () => {
+    const conditional = (ifTrue: unknown, ifFalse: unknown) => ({ 'Fn::If': ['IsProd', ifTrue, ifFalse] });
+
+    test('IRSA9: flags a whole trust policy, or one statement, chosen at deploy time when it mentions web identities', () => {
+      // GIVEN
+      const stack = testStack();
+      const open = { Version: '2012-10-17', Statement: [statement({ Condition: undefined })] };
+      new iam.CfnRole(stack, 'Whole', { assumeRolePolicyDocument: conditional(open, { Version: '2012-10-17', Statement: [statement()] }) });
+      new iam.CfnRole(stack, 'OneStatement', { assumeRolePolicyDocument: { Statement: [conditional(statement({ Condition: undefined }), statement())] } });
+      new iam.CfnRole(stack, 'Unrelated', { assumeRolePolicyDocument: new CfnParameter(stack, 'Policy').valueAsString });
+
+      // WHEN
+      const reported = audit(stack);
+
+      // THEN
+      expect(reported.map(r => [r.path, r.message.split(' and mentions')[0]])).toEqual([
+        ['/Stack/Whole', '[IRSA9] Role \'Stack/Whole\': the trust policy is only known at deploy time ("${Fn::If}")'],
+        ['/Stack/OneStatement', '[IRSA9] Role \'Stack/OneStatement\': Statement[0] is only known at deploy time ("${Fn::If}")'],
+      ]);
+    });
+
+    test.each([
+      ['Effect', { Effect: conditional('Allow', 'Deny') }],
+      ['Action', { Action: [conditional('sts:AssumeRoleWithWebIdentity', 'sts:TagSession')] }],
+    ])('IRSA1 and IRSA2: check a statement whose %s is a deploy-time value as if it allowed web identities', (_, overrides) => {
+      const reported = audit(stackWithRole(statement({ ...overrides, Condition: undefined })));
+      expect(rulesOf(reported)).toEqual(['error IRSA1', 'error IRSA2']);
+    });
+
+    test('IRSA7: flags a Federated principal that can be "*" at deploy time; IRSA9 a Principal that is only known then', () => {
+      // GIVEN
+      const wildcard = stackWithRole(statement({ Principal: { Federated: conditional(PROVIDER_ARN, '*') } }));
+      const opaque = stackWithRole(statement({ Principal: conditional('*', { Federated: PROVIDER_ARN }) }));
+
+      // WHEN
+      const wildcardReported = audit(wildcard);
+      const opaqueReported = audit(opaque);
+
+      // THEN
+      expect(rulesOf(wildcardReported)).toEqual(['error IRSA7']);
+      expect(wildcardReported[0].message).toContain('to a "Federated" principal that can be "*" at deploy time ("${Fn::If}")');
+      expect(rulesOf(opaqueReported)).toEqual(['error IRSA9']);
+      expect(opaqueReported[0].message).toContain('the Principal of Statement[0] is only known at deploy time');
+    });
+
+    test('IRSA9: flags condition keys whose issuer cannot be matched to the principal', () => {
+      // GIVEN
+      const stack = testStack();
+      const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
+      new iam.CfnRole(stack, 'Role', {
+        assumeRolePolicyDocument: Stack.of(stack).toJsonString({
+          Statement: [statement({ Condition: { StringEquals: { [`${issuer}:sub`]: 'system:serviceaccount:ns:sa', [`${issuer}:aud`]: 'sts.amazonaws.com' } } })],
+        }),
+      });
+
+      // WHEN
+      const reported = audit(stack);
+
+      // THEN
+      expect(rulesOf(reported)).toEqual(['error IRSA9', 'error IRSA9']);
+      expect(reported[0].message).toContain(`Statement[0] checks "\${Issuer}:sub", and which issuer that key names cannot be matched to the principal "${PROVIDER_ARN}"`);
+    });
+
+    test('IRSA9 knows keys derived from a cluster\'s issuer URL, as aws-eks derives them, and flags another cluster\'s', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = new eks.CfnCluster(stack, 'Cluster', { roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1'] } });
+      const other = new eks.CfnCluster(stack, 'Other', { roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1'] } });
+      const provider = new iam.CfnOIDCProvider(stack, 'Provider', { url: cluster.attrOpenIdConnectIssuerUrl, clientIdList: ['sts.amazonaws.com'] });
+      const keysOf = (c: eks.CfnCluster) => {
+        const issuer = Fn.select(1, Fn.split('https://', c.attrOpenIdConnectIssuerUrl));
+        return { [`${issuer}:sub`]: 'system:serviceaccount:ns:sa', [`${issuer}:aud`]: 'sts.amazonaws.com' };
+      };
+      const roleWith = (id: string, keys: Record<string, string>) => new iam.CfnRole(stack, id, {
+        assumeRolePolicyDocument: Stack.of(stack).toJsonString({
+          Statement: [statement({ Principal: { Federated: provider.attrArn }, Condition: { StringEquals: keys } })],
+        }),
+      });
+      roleWith('Own', keysOf(cluster));
+      roleWith('Foreign', keysOf(other));
+
+      // WHEN
+      const reported = audit(stack);
+
+      // THEN
+      expect(reported.map(r => `${r.path} ${rulesOf([r])[0]}`)).toEqual(['/Stack/Foreign error IRSA9', '/Stack/Foreign error IRSA9']);
+    });
+
+    test('IRSA2: a StringLike audience that is only known at deploy time may be a wildcard', () => {
+      const stack = testStack();
+      const audience = new CfnParameter(stack, 'Audience').valueAsString;
+      new iam.CfnRole(stack, 'Role', {
+        assumeRolePolicyDocument: { Statement: [statement({ Condition: { StringEquals: { [SUB]: 'system:serviceaccount:ns:sa' }, StringLike: { [AUD]: audience } } })] },
+      });
+      expect(rulesOf(audit(stack))).toEqual(['error IRSA2']);
     });
   });
 

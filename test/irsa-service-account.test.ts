@@ -391,13 +391,13 @@ describe('IrsaServiceAccount', () => {
       const stack = testStack();
       const { blue, sa } = blueAndGreen(stack);
       const value = new CfnParameter(stack, 'P').valueAsString;
-      expect(() => sa.trust(blue, { namespace: value })).toThrow('namespace must be a literal string');
+      expect(() => sa.trust(blue, { namespace: value })).toThrow(`namespace ${JSON.stringify(value)} is only known at deploy time, but namespace must be a literal string`);
       expect(() => sa.trust(blue, { name: value })).toThrow('name must be a literal string');
       expect(() => sa.trustAllServiceAccountsInNamespace(blue, value)).toThrow('namespace must be a literal string');
     });
 
     describe('trust policy capacity (the numbers in the README)', () => {
-      // An EKS issuer (72 characters), a literal provider ARN, namespaces of 10 and names of 20 characters.
+      // An EKS issuer (68 characters), a literal provider ARN, namespaces of 10 and names of 20 characters.
       const issuer = (cluster: number) => `oidc.eks.eu-west-2.amazonaws.com/id/${String(cluster).padStart(32, '0')}`;
       const subject = (i: number) => ({ namespace: `team-${String(i).padStart(5, '0')}`, name: `service-account-${String(i).padStart(4, '0')}` });
 

@@ -26,7 +26,8 @@ function show(value: string): string {
 
 export function validateNamespace(scope: IConstruct, kind: string, namespace: string): void {
   if (Token.isUnresolved(namespace)) {
-    fail(scope, kind, 'namespace must be a literal string: it is part of the trust policy subject and the manifest, both of which are fixed at synth time.');
+    fail(scope, kind, `namespace ${show(namespace)} is only known at deploy time, but namespace must be a literal string: it is part ` +
+      'of the trust policy subject and the manifest, both of which are fixed at synth time.');
   }
   if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
     fail(scope, kind, `namespace ${show(namespace)} is not a valid Kubernetes namespace. ` +
@@ -36,7 +37,8 @@ export function validateNamespace(scope: IConstruct, kind: string, namespace: st
 
 export function validateServiceAccountName(scope: IConstruct, kind: string, name: string): void {
   if (Token.isUnresolved(name)) {
-    fail(scope, kind, 'name must be a literal string: it is part of the trust policy subject and the manifest, both of which are fixed at synth time.');
+    fail(scope, kind, `name ${show(name)} is only known at deploy time, but name must be a literal string: it is part ` +
+      'of the trust policy subject and the manifest, both of which are fixed at synth time.');
   }
   if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
     fail(scope, kind, `name ${show(name)} is not a valid Kubernetes ServiceAccount name. ` +

@@ -20,6 +20,8 @@ const WEB_IDENTITY_ACTION = 'sts:assumerolewithwebidentity';
 const OIDC_PROVIDER_IN_ARN = ':oidc-provider/';
 const PROVIDER_TYPES = ['AWS::IAM::OIDCProvider', 'Custom::AWSCDKOpenIdConnectProvider'];
 const SUBJECT_PREFIX = 'system:serviceaccount:';
+/** Text that marks a deploy-time part of a trust policy as a web-identity trust (compared in lower case). */
+const WEB_IDENTITY_HINTS = ['assumerolewithwebidentity', 'oidc-provider', 'federated'];
 /** The only operators that make a claim equal (or match) a given value and fail when the claim is absent. */
 const PINNING_OPERATORS = ['StringEquals', 'StringLike'];
 /** The longest value each pseudo parameter takes, for size estimates. */
@@ -36,6 +38,10 @@ interface Issuer {
   readonly literal?: string;
   /** The logical ID of the provider resource in the stack; two of them are two issuers. */
   readonly providerId?: string;
+  /** The placeholder of the deploy-time provider ARN the issuer comes from: the same placeholder, the same issuer. */
+  readonly arn?: string;
+  /** The placeholder of the deploy-time issuer URL (`https://…`) the issuer comes from. */
+  readonly url?: string;
 }
 
 interface Provider extends Issuer {
@@ -68,7 +74,10 @@ class TrustPolicyAudit {
   constructor(private readonly values: StackValues) {}
 
   public run(document: unknown): Finding[] {
-    if (!isObject(document)) return [];
+    if (!isObject(document)) {
+      this.opaqueIfWebIdentity('the trust policy', document);
+      return this.findings;
+    }
     const checked = asArray(document.Statement).map((statement, index) => this.auditStatement(statement, index));
     if (checked.some(Boolean)) this.auditSize(document);
     return this.findings;
@@ -76,12 +85,18 @@ class TrustPolicyAudit {
 
   /** Returns whether the statement lets web identities assume the role, and so was checked. */
   private auditStatement(statement: unknown, index: number): boolean {
-    if (!isObject(statement) || statement.Effect !== 'Allow' || !allowsWebIdentity(statement)) return false;
+    if (!isObject(statement)) return this.opaqueIfWebIdentity(`Statement[${index}]`, statement);
+    // A deploy-time Effect or Action may turn out to be Allow and sts:AssumeRoleWithWebIdentity: check it as if it were.
+    if ((statement.Effect !== 'Allow' && !this.isDeployTime(statement.Effect)) || !this.allowsWebIdentity(statement)) return false;
     const where = typeof statement.Sid === 'string' ? `Statement[${index}] (${statement.Sid})` : `Statement[${index}]`;
-    const wildcard = wildcardPrincipal(statement);
+    const wildcard = this.wildcardPrincipal(statement);
     if (wildcard) {
       this.error('IRSA7', `${where} allows sts:AssumeRoleWithWebIdentity to ${wildcard}, so a token from any identity ` +
         'provider can assume the role. Name the cluster\'s IAM OIDC provider as the Federated principal instead.');
+      return true;
+    }
+    if (this.isDeployTime(statement.Principal)) {
+      this.opaque(where, 'the Principal', statement.Principal);
       return true;
     }
     const providers = asArray(isObject(statement.Principal) ? statement.Principal.Federated : undefined)
@@ -145,7 +160,13 @@ class TrustPolicyAudit {
       }
     }
     const prefix = this.keyIssuer(c.prefix);
-    for (const provider of providers.filter(p => differ(prefix, p))) {
+    for (const provider of providers.filter(p => compareIssuers(prefix, p) === 'unknown')) {
+      this.error('IRSA9', `${where} checks ${key}, and which issuer that key names cannot be matched to the principal ` +
+        `${provider.shown} at synth time, so the condition may not restrict its tokens. Derive the key from the ` +
+        'principal\'s ARN (as IrsaCluster.openIdConnectProviderIssuer does), or acknowledge IRSA9 after reviewing the ' +
+        'deployed policy.');
+    }
+    for (const provider of providers.filter(p => compareIssuers(prefix, p) === 'different')) {
       this.error('IRSA6', `${where} checks ${key}, but the principal ${provider.shown} is the provider of issuer ` +
         `"${provider.issuerShown}": STS sets only "${provider.issuerShown}:sub" and ":aud" for its tokens, so this ` +
         'condition does not restrict them as intended. Prefix the condition keys with the issuer of the principal ' +
@@ -177,7 +198,7 @@ class TrustPolicyAudit {
     if (intrinsic !== undefined) {
       const resource = this.providerResource(intrinsic);
       const issuerShown = resource?.literal ?? this.unquoted(this.values.placeholderOf(issuerOfArnIntrinsic(intrinsic)));
-      return { shown, issuerShown, ...resource };
+      return { shown, issuerShown, arn, ...resource };
     }
     const at = arn.indexOf(OIDC_PROVIDER_IN_ARN);
     if (at < 0) return undefined;
@@ -185,11 +206,14 @@ class TrustPolicyAudit {
     return this.values.hasPlaceholder(issuer) ? { shown, issuerShown: this.unquoted(issuer) } : { shown, issuerShown: issuer, literal: issuer };
   }
 
-  /** The issuer a condition-key prefix names. */
+  /** The issuer a condition-key prefix names; empty when nothing is known about it at synth time. */
   private keyIssuer(prefix: string): Issuer {
     if (!this.values.hasPlaceholder(prefix)) return { literal: prefix };
-    const arn = arnOfIssuerIntrinsic(this.values.intrinsicOf(prefix));
-    return arn === undefined ? {} : this.providerResource(arn) ?? {};
+    const intrinsic = this.values.intrinsicOf(prefix);
+    const arn = arnOfIssuerIntrinsic(intrinsic);
+    if (arn !== undefined) return { arn: this.values.placeholderOf(arn), ...this.providerResource(arn) };
+    const url = urlOfIssuerIntrinsic(intrinsic);
+    return url === undefined ? {} : { url: this.values.placeholderOf(url) };
   }
 
   /** The OIDC provider resource of the stack that `reference` (a Ref or Fn::GetAtt Arn) names, with its literal issuer. */
@@ -199,10 +223,53 @@ class TrustPolicyAudit {
     const resource = this.values.resource(logicalId);
     if (!resource || !PROVIDER_TYPES.includes(resource.cfnResourceType)) return undefined;
     const url = this.values.read(this.values.propertiesOf(resource).Url);
+    if (typeof url === 'string' && this.values.intrinsicOf(url) !== undefined) return { providerId: String(logicalId), url };
     const literal = typeof url === 'string' && !this.values.hasPlaceholder(url) && url.startsWith('https://')
       ? url.slice('https://'.length)
       : undefined;
     return { providerId: String(logicalId), literal };
+  }
+
+  private isDeployTime(value: unknown): boolean {
+    return typeof value === 'string' && this.values.hasPlaceholder(value);
+  }
+
+  /**
+   * Reports a part of a trust policy that is only known at deploy time when it mentions web identities, and returns
+   * whether it did. A part that mentions none (a whole policy from a parameter, say) cannot be told apart from the
+   * trust of any other role, and is left alone.
+   */
+  private opaqueIfWebIdentity(part: string, value: unknown): boolean {
+    if (!this.isDeployTime(value)) return false;
+    const text = JSON.stringify(this.values.intrinsicOf(value as string) ?? value).toLowerCase();
+    if (!WEB_IDENTITY_HINTS.some(hint => text.includes(hint))) return false;
+    this.error('IRSA9', `${part} is only known at deploy time (${this.show(value as string)}) and mentions web identities, ` +
+      'so its principal and its sub and aud conditions cannot be checked. Write the trust policy into the template, or ' +
+      'acknowledge IRSA9 after reviewing the deployed policy.');
+    return true;
+  }
+
+  /** Whether the statement's actions include sts:AssumeRoleWithWebIdentity, counting deploy-time actions as if they did. */
+  private allowsWebIdentity(statement: Record<string, unknown>): boolean {
+    const matches = (action: unknown) => typeof action === 'string' &&
+      (this.isDeployTime(action) || globMatches(action.toLowerCase(), WEB_IDENTITY_ACTION));
+    if (this.isDeployTime(statement.Action) || this.isDeployTime(statement.NotAction)) return true;
+    if (statement.Action !== undefined) return asArray(statement.Action).some(matches);
+    return statement.NotAction !== undefined && !asArray(statement.NotAction).some(matches);
+  }
+
+  /** How a statement lets anyone in, or may at deploy time; undefined when it does not. */
+  private wildcardPrincipal(statement: Record<string, unknown>): string | undefined {
+    if (statement.NotPrincipal !== undefined) return 'everyone but its NotPrincipal';
+    if (statement.Principal === '*') return 'any principal ("Principal": "*")';
+    if (!isObject(statement.Principal)) return undefined;
+    for (const kind of ['AWS', 'Federated']) {
+      const principals = asArray(statement.Principal[kind]);
+      if (principals.includes('*')) return `any principal ("${kind}": "*")`;
+      const conditional = principals.find(p => typeof p === 'string' && mentionsWildcard(this.values.intrinsicOf(p)));
+      if (conditional !== undefined) return `a "${kind}" principal that can be "*" at deploy time (${this.show(conditional as string)})`;
+    }
+    return undefined;
   }
 
   private estimatedLength(intrinsic: unknown): number {
@@ -234,9 +301,22 @@ class TrustPolicyAudit {
   }
 }
 
-function differ(a: Issuer, b: Issuer): boolean {
-  if (a.literal !== undefined && b.literal !== undefined) return a.literal.toLowerCase() !== b.literal.toLowerCase();
-  return a.providerId !== undefined && b.providerId !== undefined && a.providerId !== b.providerId;
+/**
+ * Whether a condition key's issuer and a principal's issuer are the same: by literal, provider resource, deploy-time
+ * ARN or deploy-time URL. A deploy-time key that matches none of them is unknown, never "same".
+ */
+function compareIssuers(key: Issuer, principal: Issuer): 'same' | 'different' | 'unknown' {
+  if (key.literal !== undefined && principal.literal !== undefined) {
+    return key.literal.toLowerCase() === principal.literal.toLowerCase() ? 'same' : 'different';
+  }
+  if (key.providerId !== undefined && principal.providerId !== undefined) {
+    return key.providerId === principal.providerId ? 'same' : 'different';
+  }
+  if (key.arn !== undefined && key.arn === principal.arn) return 'same';
+  if (key.url !== undefined && key.url === principal.url) return 'same';
+  // A literal key against a deploy-time principal is what a cluster in another stack gives (the ARN arrives through
+  // Fn::ImportValue): it cannot be checked here, and reporting it would flag every cross-stack trust.
+  return key.literal !== undefined ? 'same' : 'unknown';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -253,21 +333,11 @@ function globMatches(pattern: string, text: string): boolean {
   return new RegExp(`^${regex}$`).test(text);
 }
 
-function allowsWebIdentity(statement: Record<string, unknown>): boolean {
-  const matches = (action: unknown) => typeof action === 'string' && globMatches(action.toLowerCase(), WEB_IDENTITY_ACTION);
-  if (statement.Action !== undefined) return asArray(statement.Action).some(matches);
-  return statement.NotAction !== undefined && !asArray(statement.NotAction).some(matches);
-}
-
-/** How a statement lets anyone in, or undefined. */
-function wildcardPrincipal(statement: Record<string, unknown>): string | undefined {
-  if (statement.NotPrincipal !== undefined) return 'everyone but its NotPrincipal';
-  if (statement.Principal === '*') return 'any principal ("Principal": "*")';
-  if (!isObject(statement.Principal)) return undefined;
-  for (const kind of ['AWS', 'Federated']) {
-    if (asArray(statement.Principal[kind]).includes('*')) return `any principal ("${kind}": "*")`;
-  }
-  return undefined;
+/** Whether a deploy-time value (an `Fn::If`, say) has a `"*"` among its possible values. */
+function mentionsWildcard(intrinsic: unknown): boolean {
+  if (intrinsic === '*') return true;
+  if (Array.isArray(intrinsic)) return intrinsic.some(mentionsWildcard);
+  return intrinsic !== null && typeof intrinsic === 'object' && Object.values(intrinsic).some(mentionsWildcard);
 }
 
 function claimOf(key: string): 'sub' | 'aud' | undefined {
@@ -276,7 +346,8 @@ function claimOf(key: string): 'sub' | 'aud' | undefined {
 }
 
 function isPinnedAudience(c: ClaimCondition): boolean {
-  return c.operator === 'StringEquals' || (c.operator === 'StringLike' && !c.values.some(v => /[*?]/.test(v)));
+  // A deploy-time value in a StringLike pattern may hold a wildcard.
+  return c.operator === 'StringEquals' || (c.operator === 'StringLike' && !c.values.some(v => /[*?\uE000]/.test(v)));
 }
 
 /** Why an operator other than StringEquals/StringLike does not pin a claim. */
@@ -305,6 +376,13 @@ function namespaceVaries(pattern: string): boolean {
 /** `Fn::Select [1, Fn::Split [":oidc-provider/", arn]]`: the issuer of a provider ARN, as CDK derives it. */
 function issuerOfArnIntrinsic(arn: unknown): unknown {
   return { 'Fn::Select': [1, { 'Fn::Split': [OIDC_PROVIDER_IN_ARN, arn] }] };
+}
+
+/** The URL of `Fn::Select [1, Fn::Split ["https://", url]]`, the issuer as aws-eks derives it from a cluster. */
+function urlOfIssuerIntrinsic(intrinsic: unknown): unknown {
+  const select = (intrinsic as { 'Fn::Select'?: unknown[] } | undefined)?.['Fn::Select'];
+  const split = (select?.[1] as { 'Fn::Split'?: unknown[] } | undefined)?.['Fn::Split'];
+  return select?.[0] === 1 && (split?.[0] === 'https://' || split?.[0] === '//') ? split[1] : undefined;
 }
 
 /** The ARN an issuer intrinsic is derived from, if it has that form. */
