@@ -24,7 +24,7 @@ export interface TrustedServiceAccount {
 }
 
 /** The `sub` claim of a projected ServiceAccount token, or the StringLike pattern for a whole namespace. */
-export function subjectOf(namespace: string, name: string | undefined): string {
+function subjectOf(namespace: string, name: string | undefined): string {
   return `system:serviceaccount:${namespace}:${name ?? '*'}`;
 }
 
