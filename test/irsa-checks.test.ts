@@ -389,7 +389,7 @@ describe('IrsaChecks', () => {
       expect(reported[0].message).toContain(`Statement[0] checks "\${Issuer}:sub", and which issuer that key names cannot be matched to the principal "${PROVIDER_ARN}"`);
     });
 
-    test('IRSA9 knows keys derived from a cluster\'s issuer URL, as aws-eks derives them, and flags another cluster\'s', () => {
+    test('IRSA9 knows keys split from a cluster\'s issuer URL, and flags another cluster\'s', () => {
       // GIVEN
       const stack = testStack();
       const cluster = new eks.CfnCluster(stack, 'Cluster', { roleArn: 'arn:aws:iam::123456789012:role/eks', resourcesVpcConfig: { subnetIds: ['subnet-1'] } });
@@ -412,6 +412,37 @@ describe('IrsaChecks', () => {
 
       // THEN
       expect(reported.map(r => `${r.path} ${rulesOf([r])[0]}`)).toEqual(['/Stack/Foreign error IRSA9', '/Stack/Foreign error IRSA9']);
+    });
+
+    test('passes a hand-written provider ARN and keys that share a deploy-time issuer', () => {
+      const stack = testStack();
+      const issuer = new CfnParameter(stack, 'Issuer').valueAsString;
+      new iam.CfnRole(stack, 'Role', {
+        assumeRolePolicyDocument: Stack.of(stack).toJsonString({
+          Statement: [statement({
+            Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}` },
+            Condition: { StringEquals: { [`${issuer}:sub`]: 'system:serviceaccount:ns:sa', [`${issuer}:aud`]: 'sts.amazonaws.com' } },
+          })],
+        }),
+      });
+      expect(audit(stack)).toEqual([]);
+    });
+
+    test('passes a deploy-time Effect or Action when the conditions are exact', () => {
+      const reported = audit(stackWithRole(
+        statement({ Effect: conditional('Allow', 'Deny') }),
+        statement({ Action: [conditional('sts:AssumeRoleWithWebIdentity', 'sts:TagSession')] }),
+      ));
+      expect(reported).toEqual([]);
+    });
+
+    test('IRSA1 and IRSA2: check a statement whose NotAction has a deploy-time entry, which may not exclude web identities', () => {
+      const reported = audit(stackWithRole(statement({
+        Action: undefined,
+        NotAction: ['sts:TagSession', conditional('sts:AssumeRoleWithWebIdentity', 'sts:SetSourceIdentity')],
+        Condition: undefined,
+      })));
+      expect(rulesOf(reported)).toEqual(['error IRSA1', 'error IRSA2']);
     });
 
     test('IRSA2: a StringLike audience that is only known at deploy time may be a wildcard', () => {
@@ -511,6 +542,18 @@ describe('IrsaChecks', () => {
         }),
       });
 
+      // Keys from the cluster's own issuer attribute name the same issuer as its provider.
+      new iam.Role(stack, 'FromClusterIssuer', {
+        assumedBy: new iam.OpenIdConnectPrincipal(cluster.openIdConnectProvider).withConditions({
+          StringEquals: new CfnJson(stack, 'ClusterIssuerConditions', {
+            value: {
+              [`${cluster.clusterOpenIdConnectIssuer}:sub`]: 'system:serviceaccount:ns:sa',
+              [`${cluster.clusterOpenIdConnectIssuer}:aud`]: 'sts.amazonaws.com',
+            },
+          }),
+        }),
+      });
+
       // THEN
       const reported = audit(stack);
       expect(reported.map(r => [r.path, r.message.slice(0, 61)])).toEqual([
@@ -557,14 +600,18 @@ describe('IrsaChecks', () => {
       expect(audit(blueStack)).toEqual([]);
     });
 
-    test('share IRSA8 with the construct\'s own size check: both estimate the same size', () => {
+    test.each([
+      ['a literal audience', 50, (_: Stack) => undefined],
+      ['a deploy-time audience', 45, (stack: Stack) => new CfnParameter(stack, 'Audience').valueAsString],
+    ])('share IRSA8 with the construct\'s own size check: both estimate the same size, with %s', (_, count, audienceOf) => {
       // GIVEN
       const stack = testStack();
       const sa = new IrsaCluster(stack, 'Irsa', { issuerUrl: new CfnParameter(stack, 'Url').valueAsString })
         .addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
+      const audience = audienceOf(stack);
 
       // WHEN
-      for (let i = 0; i < 50; i++) sa.trust(sa.node.scope as IrsaCluster, { name: `service-${i}` });
+      for (let i = 0; i < count; i++) sa.trust(sa.node.scope as IrsaCluster, { name: `service-${i}`, audience });
 
       // THEN
       const warnings = annotationsOf(stack).map(r => [r.message.slice(0, 7), /about (\d+) characters/.exec(r.message)?.[1]]);

@@ -2,6 +2,7 @@ import { StackValues } from './cfn-values';
 import {
   policySize,
   TOKEN_ARN_PREFIX,
+  TOKEN_AUDIENCE,
   TOKEN_ISSUER,
   TRUST_POLICY_DEFAULT_QUOTA,
   TRUST_POLICY_MAX_QUOTA,
@@ -21,7 +22,7 @@ const OIDC_PROVIDER_IN_ARN = ':oidc-provider/';
 const PROVIDER_TYPES = ['AWS::IAM::OIDCProvider', 'Custom::AWSCDKOpenIdConnectProvider'];
 const SUBJECT_PREFIX = 'system:serviceaccount:';
 /** Text that marks a deploy-time part of a trust policy as a web-identity trust (compared in lower case). */
-const WEB_IDENTITY_HINTS = ['assumerolewithwebidentity', 'oidc-provider', 'federated'];
+const WEB_IDENTITY_HINTS = ['assumerolewithwebidentity', 'oidc-provider'];
 /** The only operators that make a claim equal (or match) a given value and fail when the claim is absent. */
 const PINNING_OPERATORS = ['StringEquals', 'StringLike'];
 /** The longest value each pseudo parameter takes, for size estimates. */
@@ -42,6 +43,8 @@ interface Issuer {
   readonly arn?: string;
   /** The placeholder of the deploy-time issuer URL (`https://…`) the issuer comes from. */
   readonly url?: string;
+  /** The issuer as written, with placeholders for its deploy-time parts: the same text, the same issuer. */
+  readonly text?: string;
 }
 
 interface Provider extends Issuer {
@@ -175,7 +178,8 @@ class TrustPolicyAudit {
   }
 
   private auditSize(document: Record<string, unknown>): void {
-    const estimated = this.values.mapPlaceholders(JSON.stringify(document), i => 'x'.repeat(this.estimatedLength(i)));
+    const estimated = this.values.mapPlaceholders(JSON.stringify(this.withAudienceEstimates(document)),
+      i => 'x'.repeat(this.estimatedLength(i)));
     const size = policySize(JSON.parse(estimated));
     if (size > TRUST_POLICY_MAX_QUOTA) {
       this.error('IRSA8', `the trust policy is about ${size} characters; IAM rejects trust policies over ` +
@@ -191,6 +195,23 @@ class TrustPolicyAudit {
     }
   }
 
+  /** `document` with deploy-time audiences replaced by the longest one IAM accepts, as the construct's own check does. */
+  private withAudienceEstimates(document: Record<string, unknown>): Record<string, unknown> {
+    const estimate = (value: unknown) => (typeof value === 'string' ? this.values.mapPlaceholders(value, () => TOKEN_AUDIENCE) : value);
+    const estimateBlock = (block: unknown) => {
+      if (!isObject(block)) return block;
+      const entries = Object.entries(block).map(([key, value]) =>
+        [key, claimOf(key) === 'aud' ? (Array.isArray(value) ? value.map(estimate) : estimate(value)) : value]);
+      return Object.fromEntries(entries);
+    };
+    const statements = asArray(document.Statement).map(statement => {
+      if (!isObject(statement) || !isObject(statement.Condition)) return statement;
+      const condition = Object.fromEntries(Object.entries(statement.Condition).map(([operator, block]) => [operator, estimateBlock(block)]));
+      return { ...statement, Condition: condition };
+    });
+    return { ...document, Statement: statements };
+  }
+
   /** The issuer of a Federated principal, or undefined when it is not an IAM OIDC provider. */
   private provider(arn: string): Provider | undefined {
     const shown = this.show(arn);
@@ -203,7 +224,9 @@ class TrustPolicyAudit {
     const at = arn.indexOf(OIDC_PROVIDER_IN_ARN);
     if (at < 0) return undefined;
     const issuer = arn.slice(at + OIDC_PROVIDER_IN_ARN.length);
-    return this.values.hasPlaceholder(issuer) ? { shown, issuerShown: this.unquoted(issuer) } : { shown, issuerShown: issuer, literal: issuer };
+    return this.values.hasPlaceholder(issuer)
+      ? { shown, issuerShown: this.unquoted(issuer), text: issuer }
+      : { shown, issuerShown: issuer, literal: issuer };
   }
 
   /** The issuer a condition-key prefix names; empty when nothing is known about it at synth time. */
@@ -211,9 +234,9 @@ class TrustPolicyAudit {
     if (!this.values.hasPlaceholder(prefix)) return { literal: prefix };
     const intrinsic = this.values.intrinsicOf(prefix);
     const arn = arnOfIssuerIntrinsic(intrinsic);
-    if (arn !== undefined) return { arn: this.values.placeholderOf(arn), ...this.providerResource(arn) };
+    if (arn !== undefined) return { text: prefix, arn: this.values.placeholderOf(arn), ...this.providerResource(arn) };
     const url = urlOfIssuerIntrinsic(intrinsic);
-    return url === undefined ? {} : { url: this.values.placeholderOf(url) };
+    return url === undefined ? { text: prefix } : { text: prefix, url: this.values.placeholderOf(url) };
   }
 
   /** The OIDC provider resource of the stack that `reference` (a Ref or Fn::GetAtt Arn) names, with its literal issuer. */
@@ -251,11 +274,13 @@ class TrustPolicyAudit {
 
   /** Whether the statement's actions include sts:AssumeRoleWithWebIdentity, counting deploy-time actions as if they did. */
   private allowsWebIdentity(statement: Record<string, unknown>): boolean {
-    const matches = (action: unknown) => typeof action === 'string' &&
-      (this.isDeployTime(action) || globMatches(action.toLowerCase(), WEB_IDENTITY_ACTION));
-    if (this.isDeployTime(statement.Action) || this.isDeployTime(statement.NotAction)) return true;
-    if (statement.Action !== undefined) return asArray(statement.Action).some(matches);
-    return statement.NotAction !== undefined && !asArray(statement.NotAction).some(matches);
+    const literallyMatches = (action: unknown) => typeof action === 'string' && !this.isDeployTime(action) &&
+      globMatches(action.toLowerCase(), WEB_IDENTITY_ACTION);
+    if (statement.Action !== undefined) {
+      return asArray(statement.Action).some(action => this.isDeployTime(action) || literallyMatches(action));
+    }
+    // Only a literal NotAction entry surely excludes web identities; a deploy-time one may not.
+    return statement.NotAction !== undefined && !asArray(statement.NotAction).some(literallyMatches);
   }
 
   /** How a statement lets anyone in, or may at deploy time; undefined when it does not. */
@@ -312,6 +337,7 @@ function compareIssuers(key: Issuer, principal: Issuer): 'same' | 'different' | 
   if (key.providerId !== undefined && principal.providerId !== undefined) {
     return key.providerId === principal.providerId ? 'same' : 'different';
   }
+  if (key.text !== undefined && key.text === principal.text) return 'same';
   if (key.arn !== undefined && key.arn === principal.arn) return 'same';
   if (key.url !== undefined && key.url === principal.url) return 'same';
   // A literal key against a deploy-time principal is what a cluster in another stack gives (the ARN arrives through
@@ -378,8 +404,13 @@ function issuerOfArnIntrinsic(arn: unknown): unknown {
   return { 'Fn::Select': [1, { 'Fn::Split': [OIDC_PROVIDER_IN_ARN, arn] }] };
 }
 
-/** The URL of `Fn::Select [1, Fn::Split ["https://", url]]`, the issuer as aws-eks derives it from a cluster. */
+/**
+ * The issuer URL an issuer intrinsic comes from: `Fn::Select [1, Fn::Split ["https://", url]]`, or an EKS cluster's
+ * `OpenIdConnectIssuer` attribute (aws-eks `clusterOpenIdConnectIssuer`), whose URL is its `OpenIdConnectIssuerUrl`.
+ */
 function urlOfIssuerIntrinsic(intrinsic: unknown): unknown {
+  const getAtt = (intrinsic as { 'Fn::GetAtt'?: unknown[] } | undefined)?.['Fn::GetAtt'];
+  if (getAtt?.length === 2 && getAtt[1] === 'OpenIdConnectIssuer') return { 'Fn::GetAtt': [getAtt[0], 'OpenIdConnectIssuerUrl'] };
   const select = (intrinsic as { 'Fn::Select'?: unknown[] } | undefined)?.['Fn::Select'];
   const split = (select?.[1] as { 'Fn::Split'?: unknown[] } | undefined)?.['Fn::Split'];
   return select?.[0] === 1 && (split?.[0] === 'https://' || split?.[0] === '//') ? split[1] : undefined;
