@@ -7,6 +7,7 @@ import {
   TRUST_POLICY_DEFAULT_QUOTA,
   TRUST_POLICY_MAX_QUOTA,
 } from './trust-policy-size';
+import { globToRegExp } from '../verify/policy-conditions';
 
 /** A rule a web-identity trust statement breaks. */
 export interface Finding {
@@ -275,7 +276,7 @@ class TrustPolicyAudit {
   /** Whether the statement's actions include sts:AssumeRoleWithWebIdentity, counting deploy-time actions as if they did. */
   private allowsWebIdentity(statement: Record<string, unknown>): boolean {
     const literallyMatches = (action: unknown) => typeof action === 'string' && !this.isDeployTime(action) &&
-      globMatches(action.toLowerCase(), WEB_IDENTITY_ACTION);
+      globToRegExp(action.toLowerCase()).test(WEB_IDENTITY_ACTION);
     if (statement.Action !== undefined) {
       return asArray(statement.Action).some(action => this.isDeployTime(action) || literallyMatches(action));
     }
@@ -352,11 +353,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
 function asArray(value: unknown): unknown[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
-}
-
-function globMatches(pattern: string, text: string): boolean {
-  const regex = pattern.split('').map(ch => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${regex}$`).test(text);
 }
 
 /** Whether a deploy-time value (an `Fn::If`, say) has a `"*"` among its possible values. */
