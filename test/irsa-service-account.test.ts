@@ -791,6 +791,15 @@ describe('IrsaServiceAccount', () => {
       expect(() => cluster.addServiceAccount('B', { namespace: 'ns', name: value })).toThrow('name must be a literal string');
     });
 
+    test('rejects a token expiration or label value that is a token, which the manifest cannot hold', () => {
+      const seconds = new CfnParameter(stack, 'Seconds', { type: 'Number' }).valueAsNumber;
+      const value = new CfnParameter(stack, 'Value').valueAsString;
+      expect(() => cluster.addServiceAccount('A', { name: 'sa', tokenExpiration: Duration.seconds(seconds) }))
+        .toThrow('IrsaServiceAccount \'Stack/Irsa/A\': tokenExpiration must be a literal duration: it is written into the ServiceAccount manifest at synth time.');
+      expect(() => cluster.addServiceAccount('B', { name: 'sa', labels: { team: value } }))
+        .toThrow('IrsaServiceAccount \'Stack/Irsa/B\': label "team" must have a literal value: manifests are written at synth time.');
+    });
+
     test('skips checks of token role options', () => {
       const value = new CfnParameter(stack, 'P').valueAsString;
       expect(() => cluster.addServiceAccount('A', { namespace: 'ns', name: 'sa', roleName: value, path: value })).not.toThrow();

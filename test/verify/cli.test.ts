@@ -122,6 +122,45 @@ describe('cdk-irsa verify', () => {
     expect(out).toContain(message);
   });
 
+  test.each([
+    ['--app and --template', ['--template', 'S.template.json', '--namespace', 'a', '--service-account', 'b'],
+      'pass either --app or --template, not both.'],
+    ['--token and --namespace', ['--token', 'token', '--namespace', 'a', '--service-account', 'b'],
+      'pass either --token or --namespace/--service-account, not both.'],
+    ['an unknown role', ['--namespace', 'a', '--service-account', 'b', '--role', 'nope'],
+      'Roles that trust web identities: app (S/IrsaApp'],
+  ])('exits 2 when given %s', async (_, argv, message) => {
+    const { code, out } = await run('verify', '--app', seedApp, ...argv);
+    expect(code).toBe(2);
+    expect(out).toContain(message);
+  });
+
+  test('exits 2 for a --jwks file that is not a JWKS', async () => {
+    const issuer = await LocalIssuer.create(SEED_ISSUER_URL);
+    const tokenFile = tempFile('token', await issuer.issueToken({ namespace: 'testing', serviceAccountName: 'app', audience: 'sts.amazonaws.com' }));
+    const notJwks = tempFile('keys.json', '{}');
+    const { code, out } = await run('verify', '--app', seedApp, '--token', tokenFile, '--jwks', notJwks);
+    expect(code).toBe(2);
+    expect(out).toContain(`${notJwks} is not a JWKS: it has no "keys" list.`);
+  });
+
+  test('exits 2 for an assembly without web-identity roles, and asks for --issuer when there are several providers', async () => {
+    const noRoles = synthesize(app => new IrsaCluster(new Stack(app, 'S', { env: ENV }), 'Irsa', { issuerUrl: SEED_ISSUER_URL }));
+    const twoProviders = synthesize(app => {
+      const stack = new Stack(app, 'S', { env: ENV });
+      new IrsaCluster(stack, 'Blue', { issuerUrl: SEED_ISSUER_URL }).addServiceAccount('App', { namespace: 'testing', name: 'app' });
+      new IrsaCluster(stack, 'Green', { issuerUrl: `${SEED_ISSUER_URL}0` });
+    });
+    const args = ['verify', '--namespace', 'testing', '--service-account', 'app'];
+
+    const none = await run(...args, '--app', noRoles);
+    const ambiguous = await run(...args, '--app', twoProviders);
+
+    expect([none.code, ambiguous.code]).toEqual([2, 2]);
+    expect(none.out).toContain(`${noRoles} has no IAM role that trusts web identities.`);
+    expect(ambiguous.out).toContain(`pass --issuer <url>: the account has 2 OIDC providers (${SEED_ISSUER_URL}, ${SEED_ISSUER_URL}0).`);
+  });
+
   test('explains an unparsable token', async () => {
     const { code, out } = await run('verify', '--app', seedApp, '--token', tempFile('token', 'hello'));
     expect(code).toBe(2);

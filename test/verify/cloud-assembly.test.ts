@@ -32,6 +32,11 @@ describe('readStacks', () => {
       fs.writeFileSync(file, 'Resources:');
       return file;
     }, 'is not valid JSON'],
+    ['an assembly without stacks', () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-'));
+      fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '1', artifacts: {} }));
+      return dir;
+    }, 'has no CloudFormation stacks.'],
   ])('explains %s', (_, location, message) => {
     const where = location();
     expect(() => readStacks(where)).toThrow(InputError);
