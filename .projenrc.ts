@@ -51,6 +51,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jestOptions: {
     // Snapshots must fail on mismatch, never be rewritten by the test task.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // Every test file gets a directory root that is removed after it (test/support/test-directory.ts).
+      setupFilesAfterEnv: ['<rootDir>/test/support/test-directory.ts'],
+      // Jest's own cache stays out of the temp directory, which a run must leave as it found it.
+      cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+    },
   },
   gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json'],
 });
@@ -103,6 +109,19 @@ project.addTask('bench', {
 
 // Snapshots are updated deliberately (`npx jest --updateSnapshot`), never by a task.
 project.tasks.removeTask('test:update');
+
+// Tests leave nothing behind: jest runs with TMPDIR pointed at an empty directory, and the task fails when anything
+// is left in it (.ci/leaves-no-temp-files).
+project.testTask.reset();
+project.testTask.exec('.ci/leaves-no-temp-files jest --passWithNoTests --ci', { receiveArgs: true });
+project.testTask.spawn(project.eslint!.eslintTask);
+
+// The IrsaChecks rule table in the README and in the IrsaChecks doc comment, made from src/checks/rule-pack.ts
+// (test/checks/rule-pack.test.ts fails when they are out of step).
+project.addTask('rule-docs', {
+  description: 'Rewrite the IrsaChecks rule table in README.md and src/irsa-checks.ts from the rule pack',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/rule-docs.ts',
+});
 
 // What CI runs (and the README's test command): the jsii build, jest, eslint, packaging, and a check that the
 // committed API.md and generated files are what the build produces. CI=true packages only the JS target.

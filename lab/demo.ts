@@ -10,7 +10,7 @@ import * as YAML from 'yaml';
 import { IrsaLab, TokenSpec } from './irsa-lab';
 import { runCli } from '../src/verify/cli';
 import { readStacks } from '../src/verify/cloud-assembly';
-import { accountFromStacks } from '../src/verify/irsa-account';
+import { deployedAccountOf } from '../src/verify/deployed-account';
 
 const EXAMPLE_ASSEMBLY = path.join(__dirname, '..', 'examples', 'cdk.out');
 const OTHER_CLUSTER_ISSUER = 'https://oidc.eks.eu-west-2.amazonaws.com/id/11111111111111111111111111111111';
@@ -25,7 +25,7 @@ interface Case {
 
 /** Runs every case against the app in `assembly`; returns the exit status. */
 export async function runDemo(assembly: string, log: (line: string) => void = console.log): Promise<number> {
-  const account = accountFromStacks(readStacks(assembly));
+  const account = deployedAccountOf(readStacks(assembly));
   const serviceAccount = readServiceAccount(assembly);
   const { namespace, name } = serviceAccount.metadata;
   const roleArn: string = serviceAccount.metadata.annotations['eks.amazonaws.com/role-arn'];

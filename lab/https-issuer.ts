@@ -1,8 +1,8 @@
 import * as https from 'https';
 import { AddressInfo } from 'net';
 import { generate } from 'selfsigned';
-import { LocalIssuer } from '../src/verify/local-issuer';
-import { JwksSource } from '../src/verify/sts-web-identity';
+import { LocalIssuer } from './local-issuer';
+import { JwksSource } from '../src/verify/web-identity-check';
 
 /** OIDC issuers served over HTTPS on loopback, under their own host names. */
 export interface IssuerServer {

@@ -3,10 +3,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { IssuerServer, serveIssuers } from './https-issuer';
+import { LocalIssuer } from './local-issuer';
+import { StsEmulator } from './sts-emulator';
 import { serveSts, StsEndpoint } from './sts-endpoint';
-import { IrsaAccount } from '../src/verify/irsa-account';
-import { LocalIssuer } from '../src/verify/local-issuer';
-import { StsWebIdentity } from '../src/verify/sts-web-identity';
+import { DeployedAccount } from '../src/verify/deployed-account';
 
 /** Who a token claims to be, and how it was made. */
 export interface TokenSpec {
@@ -39,12 +39,12 @@ const POD_SCRIPT = path.join(__dirname, 'pod.ts');
  */
 export class IrsaLab {
   /** Starts issuers for every OIDC provider of `account`, plus `otherIssuerUrls` (clusters IAM does not trust). */
-  public static async start(account: IrsaAccount, otherIssuerUrls: string[] = []): Promise<IrsaLab> {
+  public static async start(account: DeployedAccount, otherIssuerUrls: string[] = []): Promise<IrsaLab> {
     const urls = [...new Set([...account.providers.map(p => p.url), ...otherIssuerUrls])];
     const issuers = await Promise.all(urls.map(url => LocalIssuer.create(url)));
     const impostor = await LocalIssuer.create(urls[0]);
     const issuerServer = await serveIssuers(issuers);
-    const sts = new StsWebIdentity(account, issuerServer.jwksSource);
+    const sts = new StsEmulator(account, issuerServer.jwksSource);
     const endpoint = await serveSts(sts);
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-lab-'));
     return new IrsaLab(account, issuers, impostor, issuerServer, endpoint, home);
@@ -53,7 +53,7 @@ export class IrsaLab {
   private tokens = 0;
 
   private constructor(
-    private readonly account: IrsaAccount,
+    private readonly account: DeployedAccount,
     private readonly issuers: LocalIssuer[],
     private readonly impostor: LocalIssuer,
     private readonly issuerServer: IssuerServer,
@@ -95,6 +95,8 @@ export class IrsaLab {
       AWS_CONFIG_FILE: path.join(this.home, 'no-config'),
       AWS_SHARED_CREDENTIALS_FILE: path.join(this.home, 'no-credentials'),
       AWS_EC2_METADATA_DISABLED: 'true',
+      // Whatever the pod writes to a temp directory (ts-node's compile cache) goes where close() removes it.
+      TMPDIR: this.home,
     };
     const args = ['-r', require.resolve('ts-node/register/transpile-only'), POD_SCRIPT];
     const stdout = await new Promise<string>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { AddressInfo } from 'net';
-import { StsError, StsWebIdentity } from '../src/verify/sts-web-identity';
+import { StsEmulator, StsError } from './sts-emulator';
 
 /** An STS endpoint on loopback, for `AWS_ENDPOINT_URL_STS`. */
 export interface StsEndpoint {
@@ -16,7 +16,7 @@ const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
  * unsigned, and `GetCallerIdentity`, answered for the access key of credentials the emulator issued (the
  * SigV4 signature itself is not checked).
  */
-export async function serveSts(sts: StsWebIdentity): Promise<StsEndpoint> {
+export async function serveSts(sts: StsEmulator): Promise<StsEndpoint> {
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', chunk => (body += chunk));
@@ -44,7 +44,7 @@ export async function serveSts(sts: StsWebIdentity): Promise<StsEndpoint> {
   };
 }
 
-async function answer(sts: StsWebIdentity, params: URLSearchParams, authorization: string | undefined): Promise<{ status: number; xml: string }> {
+async function answer(sts: StsEmulator, params: URLSearchParams, authorization: string | undefined): Promise<{ status: number; xml: string }> {
   const action = params.get('Action');
   try {
     if (action === 'AssumeRoleWithWebIdentity') {

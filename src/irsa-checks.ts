@@ -1,7 +1,9 @@
 import { Annotations, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
-import { StackValues } from './private/cfn-values';
-import { auditTrustPolicy, Finding } from './private/trust-policy-audit';
+import { auditTrustPolicy } from './checks/rule-pack';
+import { Finding } from './checks/trust-rule';
+import { ROLE_RESOURCE_TYPE } from './private/irsa-constants';
+import { StackValues } from './private/stack-values';
 
 const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
 
@@ -13,19 +15,24 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  * checked; an `Effect` or `Action` only known at deploy time counts as one that is. Errors fail `cdk synth`; each
  * starts with its rule ID:
  *
- * - IRSA1: no `StringEquals`/`StringLike` condition on `<issuer>:sub`.
- * - IRSA2: no `StringEquals` condition on `<issuer>:aud` (a `StringLike` pattern with a wildcard or a deploy-time
- *   value does not count).
- * - IRSA3: a condition on `sub` or `aud` uses another operator: `ForAllValues:`, `ForAnyValue:`, `...IfExists`,
- *   `StringNotEquals`, `StringNotLike`, `Null` and the like.
- * - IRSA4: a `StringLike` pattern on `sub` lets the namespace vary (`system:serviceaccount:*`,
- *   `system:serviceaccount:team*`, `system:serviceaccount:*:name`). `system:serviceaccount:<namespace>:*` is allowed.
- * - IRSA5: a `StringEquals` value contains `*` or `?`, which it compares literally, so it never matches.
- * - IRSA6: the issuer in a condition key is not the issuer of the Federated principal.
- * - IRSA7: the principal is `*`, can be `*` at deploy time (an `Fn::If`), or `NotPrincipal` is used.
- * - IRSA8: the trust policy is over 2048 characters, IAM's default quota (a warning), or over 4096 (an error).
- * - IRSA9: a part is only known at deploy time, so it cannot be checked: a condition block, the principal, a
- *   statement or the whole policy (when it mentions web identities), or the issuer of a condition key.
+ * - IRSA1 (error): no `StringEquals`/`StringLike` condition on `<issuer>:sub`: every ServiceAccount of the cluster can
+ *   assume the role.
+ * - IRSA2 (error): no `StringEquals` condition on `<issuer>:aud` (a `StringLike` with a wildcard or a deploy-time value
+ *   does not count): tokens for any audience the provider accepts can assume the role.
+ * - IRSA3 (error): a condition on `sub` or `aud` with another operator than `StringEquals`/`StringLike`
+ *   (`ForAllValues:`, `ForAnyValue:`, `…IfExists`, `StringNotEquals`, `StringNotLike`, `Null`, …), which does not pin
+ *   the claim.
+ * - IRSA4 (error): a `StringLike` pattern on `sub` that lets the namespace vary (`system:serviceaccount:*`, `…:team*`,
+ *   `…:*:name`, `*`); `system:serviceaccount:<namespace>:*` is allowed.
+ * - IRSA5 (error): a `StringEquals` value with `*` or `?`, which it compares literally, so the condition never matches.
+ * - IRSA6 (error): a condition key whose issuer is not the issuer of the Federated principal, so it does not restrict
+ *   that provider's tokens.
+ * - IRSA7 (error): the principal is `*` (`"Principal": "*"`, `"AWS": "*"`, `"Federated": "*"`), can be `*` at deploy
+ *   time (an `Fn::If`), or is a `NotPrincipal`: a token from any identity provider can assume the role.
+ * - IRSA8 (warning, or error): the trust policy is over 2048 characters, IAM's default quota (a warning), or over 4096,
+ *   its maximum (an error).
+ * - IRSA9 (error): a part only known at deploy time, so it cannot be checked: the policy or a statement (when they
+ *   mention web identities), the principal, a condition block, or the issuer of a condition key.
  *
  * Like every aspect, it does not cross Stage boundaries: add it to each `Stage` (for example of a CDK pipeline) too.
  *
@@ -41,7 +48,7 @@ export class IrsaChecks implements IAspect {
   private readonly values = new WeakMap<Stack, StackValues>();
 
   public visit(node: IConstruct): void {
-    if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== 'AWS::IAM::Role') return;
+    if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== ROLE_RESOURCE_TYPE) return;
     // Audited after aspects and app preparation, when the template is what CloudFormation receives: a reference to
     // another stack is then an Fn::ImportValue, not a logical ID that may name a resource of this stack.
     node.node.addValidation({

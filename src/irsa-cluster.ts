@@ -3,15 +3,14 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IrsaServiceAccount, IrsaServiceAccountOptions } from './irsa-service-account';
+import { fail } from './private/construct-error';
 import { issuerUrlOfCluster, kubectlClusterFor } from './private/eks-cluster';
-import { issuerOfLiteralUrl, issuerOfProviderArn } from './private/issuer';
-import { fail, validateClientIds, validateIssuerUrl, validateThumbprints } from './private/limits';
+import { STS_AUDIENCE } from './private/irsa-constants';
+import { issuerOfProviderArn, issuerOfUrl } from './private/issuer';
 import { claimIssuer, validateNoClusterProvider } from './private/one-provider-per-issuer';
+import { validateClientIds, validateIssuerUrl, validateThumbprints } from './private/validate-iam';
 
 const KIND = 'IrsaCluster';
-
-/** The audience the pod identity webhook requests for ServiceAccount tokens. */
-const STS_AUDIENCE = 'sts.amazonaws.com';
 
 /**
  * Properties of an IrsaCluster.
@@ -165,7 +164,7 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
    */
   public readonly issuerUrl: string;
 
-  constructor(scope: Construct, id: string, props: IrsaClusterProps) {
+  constructor(scope: Construct, id: string, props: IrsaClusterProps = {}) {
     super(scope, id);
 
     const issuerUrl = props.issuerUrl ?? (props.cluster
@@ -190,7 +189,7 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
     this.openIdConnectProviderArn = provider.attrArn;
     this.openIdConnectProviderIssuer = Token.isUnresolved(issuerUrl)
       ? issuerOfProviderArn(this, KIND, provider.attrArn)
-      : issuerOfLiteralUrl(issuerUrl);
+      : issuerOfUrl(issuerUrl);
     this.kubectlCluster = kubectlClusterFor(this, KIND, props.cluster, props.applyManifests);
   }
 

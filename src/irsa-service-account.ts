@@ -6,20 +6,18 @@ import { Construct } from 'constructs';
 import type { IIrsaCluster } from './irsa-cluster';
 import { IrsaRoleOptions } from './irsa-role-options';
 import { ChartPublication } from './private/chart-publication';
+import { fail } from './private/construct-error';
 import { defaultRoleName } from './private/default-role-name';
+import { STS_AUDIENCE } from './private/irsa-constants';
+import { roleArnAtSynth } from './private/role-arn';
+import { validateAudience, validateMaxSessionDuration, validateRoleName, validateRolePath } from './private/validate-iam';
 import {
-  fail,
-  validateAudience,
   validateLabelValue,
-  validateMaxSessionDuration,
   validateMetadataKey,
   validateNamespace,
-  validateRoleName,
-  validateRolePath,
   validateServiceAccountName,
   validateTokenExpiration,
-} from './private/limits';
-import { roleArnAtSynth } from './private/role-arn';
+} from './private/validate-kubernetes';
 import { WebIdentityTrust } from './private/web-identity-trust';
 
 const KIND = 'IrsaServiceAccount';
@@ -35,8 +33,6 @@ const OWNED_ANNOTATIONS: Record<string, string> = {
   [STS_REGIONAL_ENDPOINTS_ANNOTATION]: 'use the stsRegionalEndpoints option',
   [TOKEN_EXPIRATION_ANNOTATION]: 'use the tokenExpiration option',
 };
-
-const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 
 /**
  * Options for a ServiceAccount whose pods assume an IAM role; every `iam.RoleProps` option that applies to a
@@ -188,7 +184,7 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
       labels, annotations, stsRegionalEndpoints, tokenExpiration, ...roleOptions
     } = props;
     const namespace = requestedNamespace ?? requestedChart?.namespace ?? 'default';
-    const audience = requestedAudience ?? DEFAULT_AUDIENCE;
+    const audience = requestedAudience ?? STS_AUDIENCE;
     validateServiceAccountName(this, KIND, name);
     validateNamespace(this, KIND, namespace);
     validateAudience(this, KIND, audience, cluster.clientIds);
@@ -238,7 +234,7 @@ export class IrsaServiceAccount extends Construct implements iam.IPrincipal {
         annotations: {
           ...annotations,
           [ROLE_ARN_ANNOTATION]: this.roleArn,
-          ...(audience !== DEFAULT_AUDIENCE ? { [AUDIENCE_ANNOTATION]: audience } : {}),
+          ...(audience !== STS_AUDIENCE ? { [AUDIENCE_ANNOTATION]: audience } : {}),
           ...(stsRegionalEndpoints !== undefined ? { [STS_REGIONAL_ENDPOINTS_ANNOTATION]: String(stsRegionalEndpoints) } : {}),
           ...(tokenExpiration ? { [TOKEN_EXPIRATION_ANNOTATION]: String(tokenExpiration.toSeconds()) } : {}),
         },

@@ -126,9 +126,11 @@ describe('IrsaCluster', () => {
   test('refuses a second provider for the same issuer in the same account', () => {
     const stack = testStack();
     new IrsaCluster(stack, 'Blue', { issuerUrl: SEED_ISSUER_URL });
-    expect(() => new IrsaCluster(stack, 'Again', { issuerUrl: SEED_ISSUER_URL })).toThrow(
-      `IrsaCluster 'Stack/Again': IrsaCluster 'Stack/Blue' already creates the IAM OIDC provider for ${SEED_ISSUER_URL} in account 123456789012`,
-    );
+    expect(() => new IrsaCluster(stack, 'Again', { issuerUrl: SEED_ISSUER_URL })).toThrow(new Error(
+      `IrsaCluster 'Stack/Again': IrsaCluster 'Stack/Blue' already creates the IAM OIDC provider for ${SEED_ISSUER_URL} in account ` +
+      '123456789012, and IAM allows one per issuer. Use that IrsaCluster for this ServiceAccount too, or ' +
+      'IrsaCluster.fromOidcProviderArn() in another app.',
+    ));
   });
 
   test('fails synthesis when the cluster already has an OIDC provider of aws-eks', () => {
@@ -145,9 +147,11 @@ describe('IrsaCluster', () => {
     new IrsaCluster(stack, 'Irsa', { cluster });
 
     // THEN
-    expect(() => (stack.node.root as App).synth()).toThrow(
-      "[Stack/Irsa] cluster 'Stack/Eks' already has an IAM OIDC provider ('Stack/Eks/OpenIdConnectProvider'), and IAM allows one per issuer.",
-    );
+    expect(() => (stack.node.root as App).synth()).toThrow(new Error('Validation failed with the following errors:\n  ' +
+      "[Stack/Irsa] cluster 'Stack/Eks' already has an IAM OIDC provider ('Stack/Eks/OpenIdConnectProvider'), and IAM allows one per issuer. " +
+      'Use it instead of creating another: IrsaCluster.fromIrsaClusterAttributes(scope, id, { openIdConnectProviderArn: ' +
+      'cluster.openIdConnectProvider.openIdConnectProviderArn, kubectlCluster: cluster }).',
+    ));
   });
 
   describe('fromOidcProviderArn', () => {
@@ -182,7 +186,9 @@ describe('IrsaCluster', () => {
     test('rejects an ARN that is not an OIDC provider', () => {
       const stack = testStack();
       expect(() => IrsaCluster.fromOidcProviderArn(stack, 'Irsa', 'arn:aws:iam::123456789012:role/oops'))
-        .toThrow("IrsaCluster 'Stack/Irsa': \"arn:aws:iam::123456789012:role/oops\" is not an IAM OIDC provider ARN.");
+        .toThrow(new Error("IrsaCluster 'Stack/Irsa': \"arn:aws:iam::123456789012:role/oops\" is not an IAM OIDC provider ARN. " +
+          'Expected arn:<partition>:iam::<account>:oidc-provider/<issuer>, e.g. ' +
+          'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/EXAMPLE.'));
     });
 
     test('keeps the client IDs and kubectl cluster given as attributes', () => {
@@ -211,7 +217,8 @@ describe('IrsaCluster', () => {
       expect(() => IrsaCluster.fromIrsaClusterAttributes(stack, 'Irsa', {
         openIdConnectProviderArn: IMPORTED_ARN,
         kubectlCluster: cluster,
-      })).toThrow("IrsaCluster 'Stack/Irsa': applyManifests is true but cluster 'Stack/Eks' has no kubectl access.");
+      })).toThrow(new Error("IrsaCluster 'Stack/Irsa': applyManifests is true but cluster 'Stack/Eks' has no kubectl access. " +
+        'Import it with kubectlRoleArn (or kubectlProvider), or leave applyManifests out to only write the manifests to the cloud assembly.'));
     });
   });
 
@@ -221,51 +228,58 @@ describe('IrsaCluster', () => {
       stack = testStack();
     });
 
+    const ISSUER_FIX = 'Use the cluster\'s issuer exactly as it appears in the token\'s "iss" claim, e.g. https://oidc.eks.eu-west-2.amazonaws.com/id/EXAMPLE.';
     test.each([
-      ['http://oidc.example.com/id/X', 'issuerUrl "http://oidc.example.com/id/X" must start with "https://"'],
-      ['https://oidc.example.com/id/X?tenant=1', 'issuerUrl "https://oidc.example.com/id/X?tenant=1" must not contain a query string or fragment'],
-      ['https://oidc.example.com/id/X#top', 'must not contain a query string or fragment'],
-      ['https://oidc.example.com:8443/id/X', 'issuerUrl "https://oidc.example.com:8443/id/X" must not contain a port'],
-      ['https://oidc.example.com:443/id/X', 'must not contain a port'],
-      ['https://user:pw@oidc.example.com/id/X', 'must not contain credentials'],
-      ['https://', 'is not a valid URL'],
-      [`https://oidc.example.com/${'x'.repeat(240)}`, 'is 265 characters long; IAM accepts at most 255'],
-    ])('rejects issuer %s', (issuerUrl, message) => {
-      expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl })).toThrow('IrsaCluster \'Stack/Irsa\': ');
-      expect(() => new IrsaCluster(stack, 'Irsa2', { issuerUrl })).toThrow(message);
+      ['http://oidc.example.com/id/X', 'must start with "https://": IAM only trusts OIDC issuers served over HTTPS.'],
+      ['https://oidc.example.com/id/X?tenant=1', 'must not contain a query string or fragment: IAM rejects them.'],
+      ['https://oidc.example.com/id/X#top', 'must not contain a query string or fragment: IAM rejects them.'],
+      ['https://oidc.example.com:8443/id/X', 'must not contain a port: IAM rejects issuer URLs with a port.'],
+      ['https://oidc.example.com:443/id/X', 'must not contain a port: IAM rejects issuer URLs with a port.'],
+      ['https://user:pw@oidc.example.com/id/X', 'must not contain credentials.'],
+      ['https://', 'is not a valid URL.'],
+      [`https://oidc.example.com/${'x'.repeat(240)}`, 'is 265 characters long; IAM accepts at most 255.'],
+    ])('rejects issuer %s', (issuerUrl, problem) => {
+      expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl }))
+        .toThrow(new Error(`IrsaCluster 'Stack/Irsa': issuerUrl ${JSON.stringify(issuerUrl)} ${problem} ${ISSUER_FIX}`));
     });
 
     test('requires an issuer or a cluster', () => {
-      expect(() => new IrsaCluster(stack, 'Irsa', {}))
-        .toThrow("IrsaCluster 'Stack/Irsa': pass issuerUrl (the cluster's OIDC issuer) or cluster (an eks.Cluster defined in this app).");
+      const message = (id: string) => `IrsaCluster 'Stack/${id}': pass issuerUrl (the cluster's OIDC issuer) or cluster (an eks.Cluster defined in this app).`;
+      expect(() => new IrsaCluster(stack, 'Irsa', {})).toThrow(new Error(message('Irsa')));
+      expect(() => new IrsaCluster(stack, 'NoProps')).toThrow(new Error(message('NoProps')));
     });
 
     test('explains that an imported cluster has no known issuer', () => {
       const cluster = eks.Cluster.fromClusterAttributes(stack, 'Eks', { clusterName: 'prod' });
       expect(() => new IrsaCluster(stack, 'Irsa', { cluster }))
-        .toThrow("the OIDC issuer of cluster 'Stack/Eks' is not known to aws-cdk-lib (it is imported). Pass issuerUrl");
+        .toThrow(new Error("IrsaCluster 'Stack/Irsa': the OIDC issuer of cluster 'Stack/Eks' is not known to aws-cdk-lib (it is imported). " +
+          'Pass issuerUrl (`aws eks describe-cluster --name <name> --query cluster.identity.oidc.issuer`), or use ' +
+          'IrsaCluster.fromOidcProviderArn() if the cluster already has an IAM OIDC provider.'));
     });
 
     test.each([
-      [[], 'clientIds has 0 entries; IAM requires between 1 and 100.'],
-      [Array.from({ length: 101 }, (_, i) => `client-${i}`), 'clientIds has 101 entries; IAM requires between 1 and 100.'],
-      [['x'.repeat(256)], 'is 256 characters long; IAM requires 1 to 255.'],
+      [[], 'clientIds has 0 entries; IAM requires between 1 and 100. Leave it out to accept the default audience "sts.amazonaws.com".'],
+      [Array.from({ length: 101 }, (_, i) => `client-${i}`),
+        'clientIds has 101 entries; IAM requires between 1 and 100. Leave it out to accept the default audience "sts.amazonaws.com".'],
+      [['x'.repeat(256)], `client ID "${'x'.repeat(256)}" is 256 characters long; IAM requires 1 to 255.`],
       [[''], 'client ID "" is 0 characters long; IAM requires 1 to 255.'],
     ])('rejects client IDs %#', (clientIds, message) => {
-      expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clientIds })).toThrow(message);
+      expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clientIds })).toThrow(new Error(`IrsaCluster 'Stack/Irsa': ${message}`));
     });
 
+    const THUMBPRINT_FIX = 'IAM wants 40 hexadecimal characters. Leave thumbprints out for EKS issuers: IAM verifies them with its own trusted certificate authorities.';
     test.each([
-      [['abc'], 'thumbprint "abc" is not a SHA-1 fingerprint: IAM wants 40 hexadecimal characters.'],
-      [['g'.repeat(40)], 'is not a SHA-1 fingerprint'],
+      [['abc'], `thumbprint "abc" is not a SHA-1 fingerprint: ${THUMBPRINT_FIX}`],
+      [['g'.repeat(40)], `thumbprint "${'g'.repeat(40)}" is not a SHA-1 fingerprint: ${THUMBPRINT_FIX}`],
       [Array.from({ length: 6 }, () => 'a'.repeat(40)), 'thumbprints has 6 entries; IAM accepts at most 5.'],
     ])('rejects thumbprints %#', (thumbprints, message) => {
-      expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, thumbprints })).toThrow(message);
+      expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, thumbprints })).toThrow(new Error(`IrsaCluster 'Stack/Irsa': ${message}`));
     });
 
     test('rejects applyManifests without a cluster', () => {
       expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, applyManifests: true }))
-        .toThrow('applyManifests is true but no cluster is given.');
+        .toThrow(new Error("IrsaCluster 'Stack/Irsa': applyManifests is true but no cluster is given. " +
+          'Pass `cluster` (an eks.ICluster with kubectl access), or leave applyManifests out.'));
     });
 
     test('skips checks of token values', () => {

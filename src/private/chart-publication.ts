@@ -4,7 +4,7 @@ import { Annotations, AspectPriority, Aspects, attachCustomSynthesis, IAspect, S
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { fail } from './limits';
+import { fail } from './construct-error';
 
 /** What a chart publication needs to know about each ServiceAccount in its chart. */
 export interface PublishedServiceAccount {

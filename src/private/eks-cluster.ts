@@ -1,6 +1,6 @@
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { IConstruct } from 'constructs';
-import { fail } from './limits';
+import { fail } from './construct-error';
 
 /**
  * The OIDC issuer URL of an aws-cdk-lib EKS cluster. Only a cluster defined in the app knows it (as a deploy-time

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { IConstruct } from 'constructs';
-import { fail } from './limits';
+import { fail } from './construct-error';
 
 /*
  * IAM keeps one OIDC provider per issuer URL per account: a second `AWS::IAM::OIDCProvider` for the same URL fails

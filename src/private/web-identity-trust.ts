@@ -1,15 +1,8 @@
 import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import {
-  policySize,
-  TOKEN_ARN_PREFIX,
-  TOKEN_AUDIENCE,
-  TOKEN_ISSUER,
-  TRUST_POLICY_DEFAULT_QUOTA,
-  TRUST_POLICY_MAX_QUOTA,
-} from './trust-policy-size';
-
-export const ASSUME_ROLE_WITH_WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+import { ASSUME_ROLE_WITH_WEB_IDENTITY, serviceAccountSubject } from './irsa-constants';
+import { StackValues } from './stack-values';
+import { estimateTrustPolicySize, TRUST_POLICY_DEFAULT_QUOTA, TRUST_POLICY_MAX_QUOTA } from './trust-policy-size';
 
 /** A ServiceAccount identity that may assume a role: a token from `issuer` with this `sub` and `aud`. */
 export interface TrustedServiceAccount {
@@ -21,11 +14,6 @@ export interface TrustedServiceAccount {
   readonly namespace: string;
   /** The ServiceAccount name; `undefined` trusts every ServiceAccount of the namespace (an explicit opt-in). */
   readonly name?: string;
-}
-
-/** The `sub` claim of a projected ServiceAccount token, or the StringLike pattern for a whole namespace. */
-function subjectOf(namespace: string, name: string | undefined): string {
-  return `system:serviceaccount:${namespace}:${name ?? '*'}`;
 }
 
 /** Statements share a provider, an audience and an operator; their subjects are packed into one value. */
@@ -75,7 +63,7 @@ export class WebIdentityTrust {
   /** Trusts one more ServiceAccount (or namespace); a subject already trusted is not added twice. */
   public add(account: TrustedServiceAccount): void {
     const operator = account.name === undefined ? 'StringLike' : 'StringEquals';
-    const subject = subjectOf(account.namespace, account.name);
+    const subject = serviceAccountSubject(account.namespace, account.name);
     const existing = this.groups.find(g =>
       g.providerArn === account.providerArn && g.audience === account.audience && g.operator === operator);
     if (existing) {
@@ -85,12 +73,12 @@ export class WebIdentityTrust {
     const subjects = [subject];
     const conditions = account.name === undefined
       ? {
-        StringLike: { [`${account.issuer}:sub`]: packed(subjects) },
+        StringLike: { [`${account.issuer}:sub`]: oneOrList(subjects) },
         StringEquals: { [`${account.issuer}:aud`]: account.audience },
       }
       : {
         StringEquals: {
-          [`${account.issuer}:sub`]: packed(subjects),
+          [`${account.issuer}:sub`]: oneOrList(subjects),
           [`${account.issuer}:aud`]: account.audience,
         },
       };
@@ -114,9 +102,16 @@ export class WebIdentityTrust {
     return this.groups.flatMap(g => g.subjects);
   }
 
-  /** The characters IAM would count for this policy (an upper bound when parts are tokens). */
+  /**
+   * The characters IAM would count for this policy (an upper bound when parts are tokens), estimated the way the
+   * IrsaChecks rule IRSA8 estimates it, from the policy as the template will hold it.
+   */
   public get estimatedSize(): number {
-    return estimateTrustPolicySize(this.groups);
+    const role = this.role!;
+    const stack = Stack.of(role);
+    const values = new StackValues(stack);
+    const document = values.readDocument(stack.resolve((role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument));
+    return estimateTrustPolicySize(document as Record<string, unknown>, values);
   }
 
   private addStatement(group: TrustGroup): void {
@@ -157,24 +152,6 @@ export class WebIdentityTrust {
  * One subject renders as a string, like the AWS documentation's examples; several as a list. Uncached: `Lazy.any`
  * keeps its first value, so a subject added after anything resolved the policy would be silently dropped.
  */
-function packed(subjects: string[]): string {
+function oneOrList(subjects: string[]): string {
   return Lazy.uncachedAny({ produce: () => (subjects.length === 1 ? subjects[0] : [...subjects]) }) as unknown as string;
-}
-
-/**
- * The length IAM would count for this trust policy: its minified JSON, whose only whitespace-free strings are ours.
- * Token parts are replaced by the longest value they can plausibly take, so a warning is never missed.
- */
-function estimateTrustPolicySize(groups: ReadonlyArray<Omit<TrustGroup, 'principal'>>): number {
-  const statements = groups.map(g => {
-    const issuer = Token.isUnresolved(g.issuer) ? TOKEN_ISSUER : g.issuer;
-    const arn = Token.isUnresolved(g.providerArn) ? `${TOKEN_ARN_PREFIX}${issuer}` : g.providerArn;
-    const audience = Token.isUnresolved(g.audience) ? TOKEN_AUDIENCE : g.audience;
-    const sub = g.subjects.length === 1 ? g.subjects[0] : g.subjects;
-    const condition = g.operator === 'StringEquals'
-      ? { StringEquals: { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: audience } }
-      : { StringLike: { [`${issuer}:sub`]: sub }, StringEquals: { [`${issuer}:aud`]: audience } };
-    return { Action: ASSUME_ROLE_WITH_WEB_IDENTITY, Condition: condition, Effect: 'Allow', Principal: { Federated: arn } };
-  });
-  return policySize({ Statement: statements, Version: '2012-10-17' });
 }

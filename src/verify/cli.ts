@@ -2,12 +2,13 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { JSONWebKeySet } from 'jose';
-import { UnresolvedValueError } from './cfn-evaluator';
 import { InputError, readStacks } from './cloud-assembly';
-import { accountFromStacks, IrsaAccount, OidcProvider, Role } from './irsa-account';
-import { LocalIssuer } from './local-issuer';
-import { audiencesOf, readTokenClaims } from './service-account-token';
-import { JwksSource, StsError, StsWebIdentity } from './sts-web-identity';
+import { UnresolvedValueError } from './deploy-time-values';
+import { DeployedAccount, deployedAccountOf, DeployedRole, OidcProvider } from './deployed-account';
+import { audiencesOf, readTokenClaims, ServiceAccountTokenClaims } from './token-claims';
+import { WebIdentityCheck, WebIdentityDecision } from './web-identity-check';
+import { serviceAccountSubject, STS_AUDIENCE } from '../private/irsa-constants';
+import { parseOidcProviderArn } from '../private/issuer';
 
 const USAGE = `Usage: cdk-irsa verify [options]
 
@@ -22,7 +23,7 @@ Where the roles are:
   --account <id>              the account, when the stacks have no env (default: 123456789012)
   --region <name>             the region, when the stacks have no env (default: us-east-1)
   --provider <arn>            an OIDC provider that already exists in the account (repeatable);
-                              append =<clientId>,<clientId> for other audiences than sts.amazonaws.com
+                              append =<clientId>,<clientId> for other audiences than ${STS_AUDIENCE}
   --role <arn|name|id>        check only this role (default: every web-identity role)
 
 Whose token:
@@ -31,7 +32,7 @@ Whose token:
                               the signature is not checked
 or a token as a pod with this ServiceAccount would present it:
   --namespace <ns> --service-account <name>
-  --audience <aud>            (default: sts.amazonaws.com)
+  --audience <aud>            (default: ${STS_AUDIENCE})
   --issuer <url>              (default: the only OIDC provider's URL)
 
 Exit status: 0 when the token can assume the role (any role, without --role), 1 when it cannot, 2 on bad input.`;
@@ -92,7 +93,7 @@ async function verify(argv: string[], out: Output): Promise<number> {
   }
   if (values.app && values.template) throw new InputError('pass either --app or --template, not both.');
   const location = values.template ?? values.app ?? 'cdk.out';
-  const account = accountFromStacks(readStacks(location), {
+  const account = deployedAccountOf(readStacks(location), {
     parameters: pairs(values.parameter, '--parameter', 'Name=Value'),
     attributes: pairs(values.attribute, '--attribute', 'LogicalId.Attribute=Value'),
     account: values.account,
@@ -101,21 +102,22 @@ async function verify(argv: string[], out: Output): Promise<number> {
   });
 
   const roles = selectRoles(account, values.role, location);
-  const caller = await callerToken(values, account);
+  const caller = callerOf(values, account);
   out.log(`Token: iss ${caller.claims.iss}, sub ${caller.claims.sub}, aud ${audiencesOf(caller.claims).join(', ')}` +
-    (caller.signatureChecked ? '' : ' (signature not checked: pass --jwks <file> to check it)'));
+    (caller.token !== undefined && caller.jwks === undefined ? ' (signature not checked: pass --jwks <file> to check it)' : ''));
 
-  const sts = new StsWebIdentity(account, caller.keys);
+  const check = new WebIdentityCheck(account, caller.jwks ? { fetchJwks: async () => caller.jwks! } : undefined);
   let allowed = 0;
   for (const role of roles) {
-    try {
-      const result = await sts.assumeRoleWithWebIdentity({ roleArn: role.arn, roleSessionName: 'cdk-irsa-verify', webIdentityToken: caller.token });
+    const decision: WebIdentityDecision = caller.token !== undefined
+      ? await check.checkToken(role.arn, caller.token)
+      : check.checkClaims(role.arn, caller.claims);
+    if (decision.allowed) {
       allowed++;
-      out.log(`ALLOWED  ${role.arn} (${role.source}): trust statement ${result.statement} matches`);
-    } catch (e) {
-      if (!(e instanceof StsError)) throw e;
-      out.log(`DENIED   ${role.arn} (${role.source}): ${e.code}: ${e.message}`);
-      for (const line of e.explanation) out.log(`           ${line}`);
+      out.log(`ALLOWED  ${role.arn} (${role.source}): trust statement ${decision.statement} matches`);
+    } else {
+      out.log(`DENIED   ${role.arn} (${role.source}): ${decision.refusal!.code}: ${decision.refusal!.message}`);
+      for (const line of decision.explanation) out.log(`           ${line}`);
     }
   }
   for (const resource of account.unresolved.filter(r => r.webIdentity)) {
@@ -124,38 +126,40 @@ async function verify(argv: string[], out: Output): Promise<number> {
   return allowed > 0 ? 0 : 1;
 }
 
-interface CallerToken {
-  readonly token: string;
-  readonly claims: ReturnType<typeof readTokenClaims>;
-  readonly keys?: JwksSource;
-  readonly signatureChecked: boolean;
+/** Whose token is checked: a real token (and the issuer's keys, when given), or the claims of a ServiceAccount's token. */
+interface Caller {
+  readonly claims: ServiceAccountTokenClaims;
+  /** The signed token, when one was given. */
+  readonly token?: string;
+  readonly jwks?: JSONWebKeySet;
 }
 
-async function callerToken(values: Record<string, any>, account: IrsaAccount): Promise<CallerToken> {
+function callerOf(values: Record<string, any>, account: DeployedAccount): Caller {
   if (values.token) {
     if (values.namespace || values['service-account']) {
       throw new InputError('pass either --token or --namespace/--service-account, not both.');
     }
     const token = readFile(values.token, 'token').trim();
-    const claims = readTokenClaims(token, values.token);
-    const jwks = values.jwks ? parseJwks(values.jwks) : undefined;
-    return { token, claims, keys: jwks ? { fetchJwks: async () => jwks } : undefined, signatureChecked: jwks !== undefined };
+    return { token, claims: readTokenClaims(token, values.token), jwks: values.jwks ? parseJwks(values.jwks) : undefined };
   }
   if (!values.namespace || !values['service-account']) {
     throw new InputError('say whose token to check: --token <file>, or --namespace <ns> --service-account <name>.');
   }
-  const issuerUrl = values.issuer ?? onlyProviderUrl(account);
-  // The token is signed here, by a stand-in for the cluster's issuer: what is checked is the IAM side.
-  const issuer = await LocalIssuer.create(issuerUrl);
-  const token = await issuer.issueToken({
-    namespace: values.namespace,
-    serviceAccountName: values['service-account'],
-    audience: values.audience ?? 'sts.amazonaws.com',
-  });
-  return { token, claims: readTokenClaims(token, 'the token'), keys: { fetchJwks: async () => issuer.jwks }, signatureChecked: true };
+  // The claims a pod's projected token carries; what is checked is the IAM side, so nothing needs signing.
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    claims: {
+      iss: values.issuer ?? onlyProviderUrl(account),
+      sub: serviceAccountSubject(values.namespace, values['service-account']),
+      aud: [values.audience ?? STS_AUDIENCE],
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+    },
+  };
 }
 
-function selectRoles(account: IrsaAccount, wanted: string | undefined, location: string): Role[] {
+function selectRoles(account: DeployedAccount, wanted: string | undefined, location: string): DeployedRole[] {
   const candidates = account.roles.filter(r => r.webIdentity);
   if (wanted === undefined) {
     if (candidates.length === 0 && !account.unresolved.some(r => r.webIdentity)) {
@@ -171,7 +175,7 @@ function selectRoles(account: IrsaAccount, wanted: string | undefined, location:
   return matches;
 }
 
-function onlyProviderUrl(account: IrsaAccount): string {
+function onlyProviderUrl(account: DeployedAccount): string {
   if (account.providers.length === 1) return account.providers[0].url;
   const known = account.providers.map(p => p.url).join(', ') || 'none';
   throw new InputError(`pass --issuer <url>: the account has ${account.providers.length} OIDC providers (${known}).`);
@@ -179,9 +183,9 @@ function onlyProviderUrl(account: IrsaAccount): string {
 
 function parseProvider(spec: string): OidcProvider {
   const [arn, clientIds] = spec.split('=');
-  const match = /^arn:[a-z-]+:iam::\d{12}:oidc-provider\/(.+)$/.exec(arn);
-  if (!match) throw new InputError(`--provider ${spec}: expected arn:<partition>:iam::<account>:oidc-provider/<issuer>[=<clientId>,...].`);
-  return { arn, url: `https://${match[1]}`, clientIds: clientIds ? clientIds.split(',') : ['sts.amazonaws.com'], source: 'given' };
+  const parts = parseOidcProviderArn(arn);
+  if (!parts) throw new InputError(`--provider ${spec}: expected arn:<partition>:iam::<account>:oidc-provider/<issuer>[=<clientId>,...].`);
+  return { arn, url: `https://${parts.issuer}`, clientIds: clientIds ? clientIds.split(',') : [STS_AUDIENCE], source: 'given' };
 }
 
 function pairs(specs: string[] | undefined, flag: string, shape: string): Record<string, string> {

@@ -1,7 +1,6 @@
-import { statementsOf } from './irsa-account';
-import { ConditionFailure, evaluateConditions, globToRegExp, RequestContext } from './policy-conditions';
-
-export const ASSUME_ROLE_WITH_WEB_IDENTITY = 'sts:AssumeRoleWithWebIdentity';
+import { ASSUME_ROLE_WITH_WEB_IDENTITY } from '../private/irsa-constants';
+import { ConditionFailure, evaluateConditions, RequestContext } from '../private/policy-conditions';
+import { asArray, coversAction, federatedPrincipalsOf, isObject, statementsOf } from '../private/policy-statements';
 
 /** What STS knows about the caller when it evaluates a role's trust policy. */
 export interface WebIdentityCaller {
@@ -42,9 +41,9 @@ export function evaluateTrust(policy: any, caller: WebIdentityCaller): TrustDeci
   const statements = statementsOf(policy);
   for (let i = 0; i < statements.length; i++) {
     const statement = statements[i];
-    if (!actionApplies(statement)) continue;
+    if (!isObject(statement) || !coversAction(statement, ASSUME_ROLE_WITH_WEB_IDENTITY)) continue;
     const principalProblem = principalMismatch(statement, caller);
-    const failures = evaluateConditions(statement.Condition, context);
+    const failures = evaluateConditions(statement.Condition as Record<string, Record<string, unknown>> | undefined, context);
     const applies = principalProblem === undefined && failures.length === 0;
     if (statement.Effect === 'Deny' && applies) {
       return { allowed: false, statement: i, deniedExplicitly: true, reasons: [`statement ${i} denies it explicitly`] };
@@ -61,19 +60,12 @@ export function evaluateTrust(policy: any, caller: WebIdentityCaller): TrustDeci
   return { allowed: false, deniedExplicitly: false, reasons };
 }
 
-function actionApplies(statement: any): boolean {
-  const action = ASSUME_ROLE_WITH_WEB_IDENTITY.toLowerCase();
-  const matches = (patterns: unknown) => [patterns].flat().some(p => globToRegExp(String(p).toLowerCase()).test(action));
-  if (statement.NotAction !== undefined) return !matches(statement.NotAction);
-  return matches(statement.Action ?? []);
-}
-
-function principalMismatch(statement: any, caller: WebIdentityCaller): string | undefined {
+function principalMismatch(statement: Record<string, unknown>, caller: WebIdentityCaller): string | undefined {
   if (statement.NotPrincipal !== undefined) {
     return federatedOf(statement.NotPrincipal).includes(caller.providerArn) ? 'NotPrincipal excludes the provider' : undefined;
   }
   const principal = statement.Principal;
-  if (principal === '*' || principal?.AWS === '*') return undefined;
+  if (principal === '*' || (isObject(principal) && asArray(principal.AWS).includes('*'))) return undefined;
   const federated = federatedOf(principal);
   if (federated.includes(caller.providerArn)) return undefined;
   return federated.length === 0
@@ -81,8 +73,8 @@ function principalMismatch(statement: any, caller: WebIdentityCaller): string | 
     : `the principal is ${federated.join(', ')}, but the token was vouched for by ${caller.providerArn}`;
 }
 
-function federatedOf(principal: any): string[] {
-  return [principal?.Federated ?? []].flat().map(String);
+function federatedOf(principal: unknown): string[] {
+  return federatedPrincipalsOf(principal).map(String);
 }
 
 function describeFailure(failure: ConditionFailure): string {

@@ -1,6 +1,6 @@
 import * as https from 'https';
 import { serveIssuers, IssuerServer } from '../../lab/https-issuer';
-import { LocalIssuer } from '../../src/verify/local-issuer';
+import { LocalIssuer } from '../../lab/local-issuer';
 
 describe('serveIssuers', () => {
   const url = 'https://oidc.eks.eu-west-2.amazonaws.com/id/ABC';

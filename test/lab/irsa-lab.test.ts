@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IrsaLab } from '../../lab/irsa-lab';
 import { IrsaCluster } from '../../src';
 import { readStacks } from '../../src/verify/cloud-assembly';
-import { accountFromStacks, IrsaAccount } from '../../src/verify/irsa-account';
+import { DeployedAccount, deployedAccountOf } from '../../src/verify/deployed-account';
 import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, synthesize } from '../support/app';
 
 // Pods are real AWS SDK processes: each takes about half a second.
@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 const OTHER_ISSUER_URL = 'https://oidc.eks.eu-west-2.amazonaws.com/id/11111111111111111111111111111111';
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`;
 
-async function withLab(account: IrsaAccount, run: (lab: IrsaLab) => Promise<void>, others: string[] = []): Promise<void> {
+async function withLab(account: DeployedAccount, run: (lab: IrsaLab) => Promise<void>, others: string[] = []): Promise<void> {
   const lab = await IrsaLab.start(account, others);
   try {
     await run(lab);
@@ -30,7 +30,7 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
         new IrsaCluster(new Stack(app, 'S', { env: ENV }), 'Irsa', { issuerUrl: SEED_ISSUER_URL })
           .addServiceAccount('App', { namespace: 'testing', name: 'can-do-stuff-on-aws', roleName: 'can-do-stuff' });
       });
-      lab = await IrsaLab.start(accountFromStacks(readStacks(dir)), [OTHER_ISSUER_URL]);
+      lab = await IrsaLab.start(deployedAccountOf(readStacks(dir)), [OTHER_ISSUER_URL]);
     });
     afterAll(async () => {
       await lab.close();
@@ -72,7 +72,7 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
         }),
       });
     });
-    await withLab(accountFromStacks(readStacks(dir)), async lab => {
+    await withLab(deployedAccountOf(readStacks(dir)), async lab => {
       const roleArn = `arn:aws:iam::${ACCOUNT}:role/shared`;
       const outcomes = [];
       for (const [namespace, serviceAccount] of [['a', 'reader'], ['b', 'writer'], ['a', 'writer']]) {
@@ -88,7 +88,7 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
       new IrsaCluster(stack, 'Irsa', { issuerUrl: new CfnParameter(stack, 'IssuerUrl').valueAsString })
         .addServiceAccount('App', { namespace: 'testing', name: 'app', roleName: 'app' });
     });
-    const account = accountFromStacks(readStacks(dir), { parameters: { IssuerUrl: SEED_ISSUER_URL } });
+    const account = deployedAccountOf(readStacks(dir), { parameters: { IssuerUrl: SEED_ISSUER_URL } });
     expect(account.roles[0].trustPolicy.Statement[0].Condition.StringEquals[`${SEED_ISSUER}:sub`]).toBe('system:serviceaccount:testing:app');
     await withLab(account, async lab => {
       const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
@@ -103,7 +103,7 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
         .addServiceAccount('App', { namespace: 'testing', name: 'app', roleName: 'app' });
     });
     const existing = { arn: PROVIDER_ARN, url: SEED_ISSUER_URL, clientIds: ['sts.amazonaws.com'], source: 'given' };
-    await withLab(accountFromStacks(readStacks(dir), { existingProviders: [existing] }), async lab => {
+    await withLab(deployedAccountOf(readStacks(dir), { existingProviders: [existing] }), async lab => {
       const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
       expect((await lab.runPod(roleArn, await lab.token({ namespace: 'testing', serviceAccount: 'app' }))).assumed).toBe(true);
       expect((await lab.runPod(roleArn, await lab.token({ namespace: 'prod', serviceAccount: 'app' }))).code).toBe('AccessDenied');

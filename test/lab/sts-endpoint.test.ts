@@ -1,13 +1,13 @@
+import { StsEmulator } from '../../lab/sts-emulator';
 import { serveSts, StsEndpoint } from '../../lab/sts-endpoint';
-import { IrsaAccount } from '../../src/verify/irsa-account';
-import { StsWebIdentity } from '../../src/verify/sts-web-identity';
+import { DeployedAccount } from '../../src/verify/deployed-account';
 
-const account: IrsaAccount = { account: '123456789012', partition: 'aws', providers: [], roles: [], unresolved: [] };
+const account: DeployedAccount = { account: '123456789012', partition: 'aws', providers: [], roles: [], unresolved: [] };
 
 describe('serveSts', () => {
   let endpoint: StsEndpoint;
   beforeAll(async () => {
-    endpoint = await serveSts(new StsWebIdentity(account, undefined));
+    endpoint = await serveSts(new StsEmulator(account, undefined));
   });
   afterAll(async () => {
     await endpoint.close();

@@ -1,9 +1,10 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { hasKubectlAccess, issuerUrlOfCluster, kubectlClusterFor } from '../../src/private/eks-cluster';
+import { testApp } from '../support/app';
 
 describe('eks-cluster', () => {
-  const stack = new Stack(new App(), 'S');
+  const stack = new Stack(testApp(), 'S');
   const withoutKubectl = eks.Cluster.fromClusterAttributes(stack, 'Plain', { clusterName: 'plain' });
   const withRole = eks.Cluster.fromClusterAttributes(stack, 'WithRole', { clusterName: 'r', kubectlRoleArn: 'arn:aws:iam::123456789012:role/k' });
 
@@ -17,10 +18,13 @@ describe('eks-cluster', () => {
     expect(kubectlClusterFor(stack, 'T', withRole, false)).toBeUndefined();
     expect(kubectlClusterFor(stack, 'T', withoutKubectl, undefined)).toBeUndefined();
     expect(kubectlClusterFor(stack, 'T', undefined, undefined)).toBeUndefined();
-    expect(() => kubectlClusterFor(stack, 'T', withoutKubectl, true)).toThrow("cluster 'S/Plain' has no kubectl access");
+    expect(() => kubectlClusterFor(stack, 'T', withoutKubectl, true)).toThrow(new Error("T 'S': applyManifests is true but cluster 'S/Plain' has no " +
+      'kubectl access. Import it with kubectlRoleArn (or kubectlProvider), or leave applyManifests out to only write the manifests to the cloud assembly.'));
   });
 
   test('an imported cluster has no issuer', () => {
-    expect(() => issuerUrlOfCluster(stack, 'T', withoutKubectl)).toThrow("T 'S': the OIDC issuer of cluster 'S/Plain' is not known");
+    expect(() => issuerUrlOfCluster(stack, 'T', withoutKubectl)).toThrow(new Error("T 'S': the OIDC issuer of cluster 'S/Plain' is not known to " +
+      'aws-cdk-lib (it is imported). Pass issuerUrl (`aws eks describe-cluster --name <name> --query cluster.identity.oidc.issuer`), or use ' +
+      'IrsaCluster.fromOidcProviderArn() if the cluster already has an IAM OIDC provider.'));
   });
 });

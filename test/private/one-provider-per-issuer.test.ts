@@ -1,23 +1,25 @@
-import { App, CfnParameter, Stack } from 'aws-cdk-lib';
+import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { claimIssuer, existingProviderOf, validateNoClusterProvider } from '../../src/private/one-provider-per-issuer';
+import { testApp } from '../support/app';
 
 const URL = 'https://oidc.eks.eu-west-2.amazonaws.com/id/ABC';
 
 describe('one IAM OIDC provider per issuer and account', () => {
   test('a second claim of the same issuer in the same account fails, naming the first', () => {
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'A', { env: { account: '111111111111', region: 'eu-west-2' } });
     claimIssuer(new Construct(stack, 'First'), 'IrsaCluster', URL);
     expect(() => claimIssuer(new Construct(new Stack(app, 'B', { env: { account: '111111111111', region: 'us-east-1' } }), 'Second'), 'IrsaCluster', URL))
-      .toThrow(`IrsaCluster 'B/Second': IrsaCluster 'A/First' already creates the IAM OIDC provider for ${URL} in account 111111111111, and IAM allows one per issuer.`);
+      .toThrow(new Error(`IrsaCluster 'B/Second': IrsaCluster 'A/First' already creates the IAM OIDC provider for ${URL} in account 111111111111, ` +
+        'and IAM allows one per issuer. Use that IrsaCluster for this ServiceAccount too, or IrsaCluster.fromOidcProviderArn() in another app.'));
   });
 
   test('the same issuer in another account, another issuer, or a token issuer is fine', () => {
-    const app = new App();
+    const app = testApp();
     const stack = new Stack(app, 'A', { env: { account: '111111111111', region: 'eu-west-2' } });
     claimIssuer(new Construct(stack, 'First'), 'IrsaCluster', URL);
     expect(() => claimIssuer(new Construct(new Stack(app, 'B', { env: { account: '222222222222', region: 'eu-west-2' } }), 'X'), 'IrsaCluster', URL)).not.toThrow();
@@ -28,7 +30,7 @@ describe('one IAM OIDC provider per issuer and account', () => {
   });
 
   test('finds the provider aws-eks creates for a cluster of the app, without creating one', () => {
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(testApp(), 'S');
     const cluster = new eks.Cluster(stack, 'Eks', {
       version: eks.KubernetesVersion.V1_33,
       kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'L', 'arn:aws:lambda:eu-west-2:123456789012:layer:kubectl:1'),
@@ -38,11 +40,13 @@ describe('one IAM OIDC provider per issuer and account', () => {
     expect(cluster.node.tryFindChild('OpenIdConnectProvider') ?? cluster.node.tryFindChild('OidcProviderNative')).toBeUndefined();
     const provider = cluster.openIdConnectProvider;
     expect(existingProviderOf(cluster)).toBe(provider.node.path);
-    expect(validateNoClusterProvider(cluster)[0]).toContain("cluster 'S/Eks' already has an IAM OIDC provider");
+    expect(validateNoClusterProvider(cluster)).toEqual([`cluster 'S/Eks' already has an IAM OIDC provider ('${provider.node.path}'), and IAM ` +
+      'allows one per issuer. Use it instead of creating another: IrsaCluster.fromIrsaClusterAttributes(scope, id, { openIdConnectProviderArn: ' +
+      'cluster.openIdConnectProvider.openIdConnectProviderArn, kubectlCluster: cluster }).']);
   });
 
   test('finds the provider an imported cluster was given', () => {
-    const stack = new Stack(new App(), 'S');
+    const stack = new Stack(testApp(), 'S');
     const provider = iam.OpenIdConnectProvider.fromOpenIdConnectProviderArn(stack, 'P', `arn:aws:iam::123456789012:oidc-provider/${URL.slice(8)}`);
     const withProvider = eks.Cluster.fromClusterAttributes(stack, 'With', { clusterName: 'a', openIdConnectProvider: provider });
     const without = eks.Cluster.fromClusterAttributes(stack, 'Without', { clusterName: 'b' });

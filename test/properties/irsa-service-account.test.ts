@@ -74,7 +74,8 @@ describe('IrsaServiceAccount properties', () => {
     fc.assert(fc.property(invalidNamespace, validName, (namespace, name) => {
       const path = `Stack/Cluster0/Sa${++id}`;
       expect(() => cluster.addServiceAccount(`Sa${id}`, { namespace, name })).toThrow(
-        `IrsaServiceAccount '${path}': namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace.`);
+        new Error(`IrsaServiceAccount '${path}': namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace. ` +
+          'Use a DNS-1123 label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit.'));
     }), PROPERTY_RUNS);
   });
 
@@ -85,7 +86,8 @@ describe('IrsaServiceAccount properties', () => {
     fc.assert(fc.property(validNamespace, invalidName, (namespace, name) => {
       const path = `Stack/Cluster0/Sa${++id}`;
       expect(() => cluster.addServiceAccount(`Sa${id}`, { namespace, name })).toThrow(
-        `IrsaServiceAccount '${path}': name ${JSON.stringify(name)} is not a valid Kubernetes ServiceAccount name.`);
+        new Error(`IrsaServiceAccount '${path}': name ${JSON.stringify(name)} is not a valid Kubernetes ServiceAccount name. ` +
+          'Use a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" or ".", starting and ending with a letter or digit.'));
     }), PROPERTY_RUNS);
   });
 
@@ -100,9 +102,11 @@ describe('IrsaServiceAccount properties', () => {
       expect(sa.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role${path}${roleName}`);
 
       expect(() => cluster.addServiceAccount('BadName', { namespace: 'ns', name: 'sa', roleName: badName }))
-        .toThrow(`IrsaServiceAccount 'Stack/Cluster0/BadName': roleName ${JSON.stringify(badName)} is not a valid IAM role name.`);
+        .toThrow(new Error(`IrsaServiceAccount 'Stack/Cluster0/BadName': roleName ${JSON.stringify(badName)} is not a valid IAM role name. ` +
+          'Use 1-64 characters from letters, digits and "+=,.@_-", or leave roleName out to get a generated one.'));
       expect(() => cluster.addServiceAccount('BadPath', { namespace: 'ns', name: 'sa', path: badPath }))
-        .toThrow(`IrsaServiceAccount 'Stack/Cluster0/BadPath': path ${JSON.stringify(badPath)} is not a valid IAM path.`);
+        .toThrow(new Error(`IrsaServiceAccount 'Stack/Cluster0/BadPath': path ${JSON.stringify(badPath)} is not a valid IAM path. ` +
+          'Use "/" or a string that starts and ends with "/" (e.g. "/irsa/"), at most 512 printable ASCII characters.'));
     }), PROPERTY_RUNS);
   });
 

@@ -1,7 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import fc from 'fast-check';
 import { TrustedServiceAccount, WebIdentityTrust } from '../../src/private/web-identity-trust';
+import { testApp } from '../support/app';
 import { PROPERTY_RUNS, validName, validNamespace } from '../support/arbitraries';
 
 const issuerOf = (cluster: number) => `oidc.eks.eu-west-2.amazonaws.com/id/${String(cluster).padStart(32, '0')}`;
@@ -15,7 +16,7 @@ describe('WebIdentityTrust properties', () => {
       name: fc.option(validName, { nil: undefined }),
     });
     fc.assert(fc.property(fc.array(account, { minLength: 1, maxLength: 60 }), accounts => {
-      const stack = new Stack(new App({ builtinCloudFormationValidation: false }), 'Stack');
+      const stack = new Stack(testApp(), 'Stack');
       const [first, ...more]: TrustedServiceAccount[] = accounts.map(a => ({
         ...a,
         providerArn: `arn:aws:iam::123456789012:oidc-provider/${issuerOf(a.cluster)}`,

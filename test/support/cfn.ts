@@ -1,4 +1,4 @@
-import { evaluateCfn } from '../../src/verify/cfn-evaluator';
+import { evaluateAsDeployed } from '../../src/verify/deploy-time-values';
 
 /** Values for the intrinsics of a template: `Ref` by name, `Fn::GetAtt` by `<logicalId>.<attribute>`. */
 export interface IntrinsicValues {
@@ -8,7 +8,7 @@ export interface IntrinsicValues {
 
 /** Evaluates a template value as CloudFormation would, with the given values. */
 export function evaluateIntrinsics(value: unknown, values: IntrinsicValues): any {
-  return evaluateCfn(value, {
+  return evaluateAsDeployed(value, {
     ref: name => values.refs?.[name],
     getAtt: (logicalId, attribute) => values.attributes?.[`${logicalId}.${attribute}`],
     importValue: () => undefined,

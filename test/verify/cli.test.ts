@@ -1,11 +1,11 @@
-import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
+import { parseArgs } from 'util';
 import { CfnParameter, Stack } from 'aws-cdk-lib';
+import { LocalIssuer } from '../../lab/local-issuer';
 import { IrsaCluster } from '../../src';
 import { runCli } from '../../src/verify/cli';
-import { LocalIssuer } from '../../src/verify/local-issuer';
 import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, synthesize } from '../support/app';
+import { testFile } from '../support/test-directory';
 
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/app`;
 
@@ -13,12 +13,6 @@ async function run(...argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
   const code = await runCli(argv, { log: l => lines.push(l), error: l => lines.push(l) });
   return { code, out: lines.join('\n') };
-}
-
-function tempFile(name: string, content: string): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-cli-')), name);
-  fs.writeFileSync(file, content);
-  return file;
 }
 
 describe('cdk-irsa verify', () => {
@@ -60,9 +54,9 @@ describe('cdk-irsa verify', () => {
   test('checks a token file, and its signature when given the issuer\'s keys', async () => {
     // GIVEN a token from the cluster and the cluster's published keys
     const issuer = await LocalIssuer.create(SEED_ISSUER_URL);
-    const tokenFile = tempFile('token', await issuer.issueToken({ namespace: 'testing', serviceAccountName: 'app', audience: 'sts.amazonaws.com' }));
-    const jwks = tempFile('keys.json', JSON.stringify(issuer.jwks));
-    const otherKeys = tempFile('other.json', JSON.stringify((await LocalIssuer.create(SEED_ISSUER_URL)).jwks));
+    const tokenFile = testFile('token', await issuer.issueToken({ namespace: 'testing', serviceAccountName: 'app', audience: 'sts.amazonaws.com' }));
+    const jwks = testFile('keys.json', JSON.stringify(issuer.jwks));
+    const otherKeys = testFile('other.json', JSON.stringify((await LocalIssuer.create(SEED_ISSUER_URL)).jwks));
 
     // THEN
     const unchecked = await run('verify', '--app', seedApp, '--token', tokenFile);
@@ -106,20 +100,36 @@ describe('cdk-irsa verify', () => {
     expect((await run(...args, '--issuer', SEED_ISSUER_URL)).out).toContain('No OpenIDConnect provider found');
   });
 
+  const parseArgsError = (argv: string[]) => {
+    try {
+      parseArgs({ args: argv, options: {}, strict: true });
+      return 'none';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
   test.each([
-    [['verify', '--app', '/nonexistent/cdk.out', '--namespace', 'a', '--service-account', 'b'], '/nonexistent/cdk.out does not exist. Run `cdk synth` first'],
-    [['verify', '--namespace', 'a', '--service-account', 'b', '--role', 'nope'], 'no role "nope" in'],
+    [['verify', '--app', '/nonexistent/cdk.out', '--namespace', 'a', '--service-account', 'b'],
+      '/nonexistent/cdk.out does not exist. Run `cdk synth` first, or pass the cloud assembly directory (--app cdk.out) or a template file (--template <file>).'],
     [['verify', '--service-account', 'b'], 'say whose token to check: --token <file>, or --namespace <ns> --service-account <name>.'],
     [['verify', '--token', '/nonexistent/token'], 'token file /nonexistent/token does not exist.'],
-    [['verify', '--bogus'], 'Unknown option \'--bogus\''],
+    [['verify', '--bogus'], parseArgsError(['--bogus'])],
     [['verify', '--namespace', 'a', '--service-account', 'b', '--parameter', 'novalue'], '--parameter novalue: expected Name=Value.'],
-    [['verify', '--namespace', 'a', '--service-account', 'b', '--provider', 'arn:aws:iam::1:role/x'], '--provider arn:aws:iam::1:role/x: expected'],
-    [['frobnicate'], 'cdk-irsa: unknown command "frobnicate".'],
+    [['verify', '--namespace', 'a', '--service-account', 'b', '--attribute', 'novalue'], '--attribute novalue: expected LogicalId.Attribute=Value.'],
+    [['verify', '--namespace', 'a', '--service-account', 'b', '--provider', 'arn:aws:iam::1:role/x'],
+      '--provider arn:aws:iam::1:role/x: expected arn:<partition>:iam::<account>:oidc-provider/<issuer>[=<clientId>,...].'],
   ])('exits 2 with a clear message for %j', async (argv, message) => {
-    const withApp = argv[0] === 'verify' && !argv.includes('--app') ? [...argv, '--app', seedApp] : argv;
+    const withApp = argv.includes('--app') ? argv : [...argv, '--app', seedApp];
     const { code, out } = await run(...withApp);
     expect(code).toBe(2);
-    expect(out).toContain(message);
+    expect(out).toBe(`cdk-irsa verify: ${message}`);
+  });
+
+  test('exits 2 for an unknown command, with the usage', async () => {
+    const { code, out } = await run('frobnicate');
+    expect(code).toBe(2);
+    expect(out.split('\n').slice(0, 3)).toEqual(['cdk-irsa: unknown command "frobnicate". The only command is verify.', '', 'Usage: cdk-irsa verify [options]']);
   });
 
   test.each([
@@ -127,21 +137,25 @@ describe('cdk-irsa verify', () => {
       'pass either --app or --template, not both.'],
     ['--token and --namespace', ['--token', 'token', '--namespace', 'a', '--service-account', 'b'],
       'pass either --token or --namespace/--service-account, not both.'],
-    ['an unknown role', ['--namespace', 'a', '--service-account', 'b', '--role', 'nope'],
-      'Roles that trust web identities: app (S/IrsaApp'],
   ])('exits 2 when given %s', async (_, argv, message) => {
     const { code, out } = await run('verify', '--app', seedApp, ...argv);
     expect(code).toBe(2);
-    expect(out).toContain(message);
+    expect(out).toBe(`cdk-irsa verify: ${message}`);
+  });
+
+  test('exits 2 for an unknown role, listing the roles that trust web identities', async () => {
+    const { code, out } = await run('verify', '--app', seedApp, '--namespace', 'a', '--service-account', 'b', '--role', 'nope');
+    expect(code).toBe(2);
+    expect(out).toMatch(new RegExp(`^cdk-irsa verify: no role "nope" in ${seedApp}\\. Roles that trust web identities: app \\(S/IrsaApp[0-9A-F]{8}\\)\\.$`));
   });
 
   test('exits 2 for a --jwks file that is not a JWKS', async () => {
     const issuer = await LocalIssuer.create(SEED_ISSUER_URL);
-    const tokenFile = tempFile('token', await issuer.issueToken({ namespace: 'testing', serviceAccountName: 'app', audience: 'sts.amazonaws.com' }));
-    const notJwks = tempFile('keys.json', '{}');
+    const tokenFile = testFile('token', await issuer.issueToken({ namespace: 'testing', serviceAccountName: 'app', audience: 'sts.amazonaws.com' }));
+    const notJwks = testFile('keys.json', '{}');
     const { code, out } = await run('verify', '--app', seedApp, '--token', tokenFile, '--jwks', notJwks);
     expect(code).toBe(2);
-    expect(out).toContain(`${notJwks} is not a JWKS: it has no "keys" list.`);
+    expect(out).toBe(`cdk-irsa verify: ${notJwks} is not a JWKS: it has no "keys" list.`);
   });
 
   test('exits 2 for an assembly without web-identity roles, and asks for --issuer when there are several providers', async () => {
@@ -157,14 +171,16 @@ describe('cdk-irsa verify', () => {
     const ambiguous = await run(...args, '--app', twoProviders);
 
     expect([none.code, ambiguous.code]).toEqual([2, 2]);
-    expect(none.out).toContain(`${noRoles} has no IAM role that trusts web identities.`);
-    expect(ambiguous.out).toContain(`pass --issuer <url>: the account has 2 OIDC providers (${SEED_ISSUER_URL}, ${SEED_ISSUER_URL}0).`);
+    expect(none.out).toBe(`cdk-irsa verify: ${noRoles} has no IAM role that trusts web identities.`);
+    expect(ambiguous.out).toBe(`cdk-irsa verify: pass --issuer <url>: the account has 2 OIDC providers (${SEED_ISSUER_URL}, ${SEED_ISSUER_URL}0).`);
   });
 
   test('explains an unparsable token', async () => {
-    const { code, out } = await run('verify', '--app', seedApp, '--token', tempFile('token', 'hello'));
+    const tokenFile = testFile('token', 'hello');
+    const { code, out } = await run('verify', '--app', seedApp, '--token', tokenFile);
     expect(code).toBe(2);
-    expect(out).toMatch(/cdk-irsa verify: .*token is not a JWT/);
+    expect(out).toBe(`cdk-irsa verify: ${tokenFile} is not a JWT (Invalid JWT). A ServiceAccount token is three base64url parts separated by dots; ` +
+      'in a pod it is the file named by AWS_WEB_IDENTITY_TOKEN_FILE.');
   });
 
   test('prints its usage', async () => {

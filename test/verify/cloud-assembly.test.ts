@@ -1,10 +1,10 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Stack, Stage } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { InputError, readStacks } from '../../src/verify/cloud-assembly';
 import { ENV, synthesize } from '../support/app';
+import { testDirectory, testFile } from '../support/test-directory';
 
 describe('readStacks', () => {
   test('reads every stack of an assembly, with its environment, including nested stages', () => {
@@ -19,27 +19,34 @@ describe('readStacks', () => {
   });
 
   test('reads a single template file', () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-')), 'App.template.json');
-    fs.writeFileSync(file, JSON.stringify({ Resources: {} }));
+    const file = testFile('App.template.json', JSON.stringify({ Resources: {} }));
     expect(readStacks(file)).toEqual([{ stackName: 'App', template: { Resources: {} } }]);
   });
 
+  const parseError = (text: string) => {
+    try {
+      JSON.parse(text);
+      return 'none';
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
   test.each([
-    ['a missing location', () => '/nonexistent/cdk.out', '/nonexistent/cdk.out does not exist. Run `cdk synth` first'],
-    ['a directory without manifest', () => fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-')), 'is not a cloud assembly: it has no manifest.json'],
-    ['a file that is not JSON', () => {
-      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-')), 't.json');
-      fs.writeFileSync(file, 'Resources:');
-      return file;
-    }, 'is not valid JSON'],
+    ['a missing location', () => '/nonexistent/cdk.out',
+      (where: string) => `${where} does not exist. Run \`cdk synth\` first, or pass the cloud assembly directory (--app cdk.out) or a template file (--template <file>).`],
+    ['a directory without manifest', () => testDirectory('assembly'),
+      (where: string) => `${where} is not a cloud assembly: it has no manifest.json. Run \`cdk synth\` (its output directory is cdk.out by default).`],
+    ['a file that is not JSON', () => testFile('t.json', 'Resources:'),
+      (where: string) => `${where} is not valid JSON: ${parseError('Resources:')}`],
     ['an assembly without stacks', () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'irsa-'));
+      const dir = testDirectory('assembly');
       fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: '1', artifacts: {} }));
       return dir;
-    }, 'has no CloudFormation stacks.'],
+    }, (where: string) => `the cloud assembly ${where} has no CloudFormation stacks.`],
   ])('explains %s', (_, location, message) => {
     const where = location();
     expect(() => readStacks(where)).toThrow(InputError);
-    expect(() => readStacks(where)).toThrow(message);
+    expect(() => readStacks(where)).toThrow(new Error(message(where)));
   });
 });

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { evaluateConditions, globToRegExp } from '../../src/verify/policy-conditions';
+import { evaluateConditions, globToRegExp } from '../../src/private/policy-conditions';
 
 // pbac (MIT) is an independent implementation of IAM policy evaluation; it has no type declarations.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

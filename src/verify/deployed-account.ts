@@ -1,5 +1,8 @@
-import { CfnLookup, evaluateCfn, UnresolvedValueError } from './cfn-evaluator';
 import { InputError, SynthesizedStack } from './cloud-assembly';
+import { DeployedValues, evaluateAsDeployed, UnresolvedValueError } from './deploy-time-values';
+import { OIDC_PROVIDER_RESOURCE_TYPE, ROLE_RESOURCE_TYPE } from '../private/irsa-constants';
+import { issuerOfUrl, oidcProviderArn } from '../private/issuer';
+import { isWebIdentityStatement, mentionsWebIdentity, statementsOf } from '../private/policy-statements';
 
 /** An IAM OIDC identity provider as STS sees it. */
 export interface OidcProvider {
@@ -12,13 +15,13 @@ export interface OidcProvider {
 }
 
 /** An IAM role with its evaluated trust policy. */
-export interface Role {
+export interface DeployedRole {
   readonly arn: string;
   readonly name: string;
   readonly source: string;
   readonly trustPolicy: any;
   readonly maxSessionDurationSeconds: number;
-  /** Whether any statement of the trust policy is about `sts:AssumeRoleWithWebIdentity`. */
+  /** Whether any statement of the trust policy lets web identities assume the role. */
   readonly webIdentity: boolean;
 }
 
@@ -31,11 +34,11 @@ export interface UnresolvedResource {
 }
 
 /** The IAM resources of one account after deployment: what an `AssumeRoleWithWebIdentity` call is checked against. */
-export interface IrsaAccount {
+export interface DeployedAccount {
   readonly account: string;
   readonly partition: string;
   readonly providers: OidcProvider[];
-  readonly roles: Role[];
+  readonly roles: DeployedRole[];
   /** Providers and roles that could not be evaluated; web-identity ones matter to `verify`. */
   readonly unresolved: UnresolvedResource[];
 }
@@ -57,13 +60,13 @@ const DEFAULT_ACCOUNT = '123456789012';
 const DEFAULT_REGION = 'us-east-1';
 
 /** Builds the account a deployment of `stacks` would leave behind. */
-export function accountFromStacks(stacks: SynthesizedStack[], options: AccountOptions = {}): IrsaAccount {
+export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOptions = {}): DeployedAccount {
   const account = options.account ?? stacks.find(s => s.account)?.account ?? DEFAULT_ACCOUNT;
   const region = options.region ?? stacks.find(s => s.region)?.region ?? DEFAULT_REGION;
   const partition = partitionOf(region);
   const exports = new Map<string, () => string>();
-  const lookups = new Map<SynthesizedStack, CfnLookup>();
-  const evaluate = (stack: SynthesizedStack, value: unknown) => evaluateCfn(value, lookups.get(stack)!);
+  const lookups = new Map<SynthesizedStack, DeployedValues>();
+  const evaluate = (stack: SynthesizedStack, value: unknown) => evaluateAsDeployed(value, lookups.get(stack)!);
 
   for (const stack of stacks) {
     const resources = stack.template.Resources ?? {};
@@ -77,11 +80,10 @@ export function accountFromStacks(stacks: SynthesizedStack[], options: AccountOp
     };
     const arnOf = (logicalId: string): string | undefined => {
       const resource = resources[logicalId];
-      if (resource?.Type === 'AWS::IAM::OIDCProvider') {
-        const url = evaluate(stack, resource.Properties?.Url);
-        return `arn:${partition}:iam::${pseudo['AWS::AccountId']}:oidc-provider/${String(url).replace(/^https:\/\//, '')}`;
+      if (resource?.Type === OIDC_PROVIDER_RESOURCE_TYPE) {
+        return oidcProviderArn(partition, pseudo['AWS::AccountId'], issuerOfUrl(String(evaluate(stack, resource.Properties?.Url))));
       }
-      if (resource?.Type === 'AWS::IAM::Role') {
+      if (resource?.Type === ROLE_RESOURCE_TYPE) {
         const path = evaluate(stack, resource.Properties?.Path ?? '/');
         return `arn:${partition}:iam::${pseudo['AWS::AccountId']}:role${path}${roleName(stack, logicalId)}`;
       }
@@ -96,7 +98,7 @@ export function accountFromStacks(stacks: SynthesizedStack[], options: AccountOp
       ref: name => {
         if (name in pseudo) return pseudo[name];
         if (name in parameters) return options.parameters?.[name] ?? stringOrUndefined(parameters[name].Default);
-        if (resources[name]?.Type === 'AWS::IAM::Role') return roleName(stack, name);
+        if (resources[name]?.Type === ROLE_RESOURCE_TYPE) return roleName(stack, name);
         return arnOf(name);
       },
       getAtt: (logicalId, attribute) => {
@@ -112,21 +114,21 @@ export function accountFromStacks(stacks: SynthesizedStack[], options: AccountOp
   }
 
   const providers: OidcProvider[] = [...(options.existingProviders ?? [])];
-  const roles: Role[] = [];
+  const roles: DeployedRole[] = [];
   const unresolved: UnresolvedResource[] = [];
   for (const stack of stacks) {
     const lookup = lookups.get(stack)!;
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const source = `${stack.stackName}/${logicalId}`;
       try {
-        if (resource.Type === 'AWS::IAM::OIDCProvider') {
+        if (resource.Type === OIDC_PROVIDER_RESOURCE_TYPE) {
           providers.push({
             arn: lookup.getAtt(logicalId, 'Arn')!,
             url: evaluate(stack, resource.Properties?.Url),
             clientIds: evaluate(stack, resource.Properties?.ClientIdList ?? []),
             source,
           });
-        } else if (resource.Type === 'AWS::IAM::Role') {
+        } else if (resource.Type === ROLE_RESOURCE_TYPE) {
           const document = evaluate(stack, resource.Properties?.AssumeRolePolicyDocument);
           const trustPolicy = typeof document === 'string' ? parsePolicy(document, source) : document;
           roles.push({
@@ -135,7 +137,7 @@ export function accountFromStacks(stacks: SynthesizedStack[], options: AccountOp
             source,
             trustPolicy,
             maxSessionDurationSeconds: Number(evaluate(stack, resource.Properties?.MaxSessionDuration ?? 3600)),
-            webIdentity: statementsOf(trustPolicy).some(s => mentionsWebIdentity(s)),
+            webIdentity: statementsOf(trustPolicy).some(statement => isWebIdentityStatement(statement)),
           });
         }
       } catch (e) {
@@ -143,29 +145,13 @@ export function accountFromStacks(stacks: SynthesizedStack[], options: AccountOp
         unresolved.push({
           source,
           type: resource.Type,
-          webIdentity: resource.Type === 'AWS::IAM::OIDCProvider' || mentionsWebIdentityIn(resource.Properties?.AssumeRolePolicyDocument),
+          webIdentity: resource.Type === OIDC_PROVIDER_RESOURCE_TYPE || mentionsWebIdentity(resource.Properties?.AssumeRolePolicyDocument),
           reason: e.message,
         });
       }
     }
   }
   return { account, partition, providers, roles, unresolved };
-}
-
-/** The statements of a policy document, which IAM accepts as one object or a list. */
-export function statementsOf(policy: any): any[] {
-  const statement = policy?.Statement ?? [];
-  return Array.isArray(statement) ? statement : [statement];
-}
-
-function mentionsWebIdentity(statement: any): boolean {
-  const actions = [statement.Action ?? []].flat().map((a: string) => a.toLowerCase());
-  return actions.includes('sts:assumerolewithwebidentity') || JSON.stringify(statement.Principal ?? {}).includes('"Federated"');
-}
-
-/** The same question asked of an unevaluated document (intrinsics and all). */
-function mentionsWebIdentityIn(document: unknown): boolean {
-  return /AssumeRoleWithWebIdentity|Federated/.test(JSON.stringify(document ?? ''));
 }
 
 function parsePolicy(document: string, source: string): any {

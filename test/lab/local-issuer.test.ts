@@ -1,5 +1,5 @@
 import { createLocalJWKSet, errors, jwtVerify } from 'jose';
-import { LocalIssuer } from '../../src/verify/local-issuer';
+import { LocalIssuer } from '../../lab/local-issuer';
 
 describe('LocalIssuer', () => {
   const url = 'https://oidc.eks.eu-west-2.amazonaws.com/id/ABC';

@@ -1,20 +1,20 @@
-import { CfnLookup, evaluateCfn, UnresolvedValueError } from '../../src/verify/cfn-evaluator';
+import { DeployedValues, evaluateAsDeployed, UnresolvedValueError } from '../../src/verify/deploy-time-values';
 
-const lookup: CfnLookup = {
+const lookup: DeployedValues = {
   ref: name => ({ 'Issuer': 'https://oidc.example.com/id/X', 'AWS::Partition': 'aws' } as Record<string, string>)[name],
   getAtt: (id, attribute) => (id === 'Provider' && attribute === 'Arn' ? 'arn:aws:iam::1:oidc-provider/oidc.example.com/id/X' : undefined),
   importValue: name => (name === 'shared-provider' ? 'arn:aws:iam::1:oidc-provider/shared' : undefined),
 };
 
-describe('evaluateCfn', () => {
+describe('evaluateAsDeployed', () => {
   test('evaluates the intrinsics of a token-issuer trust policy', () => {
     const issuer = { 'Fn::Select': [1, { 'Fn::Split': [':oidc-provider/', { 'Fn::GetAtt': ['Provider', 'Arn'] }] }] };
     const value = { 'Fn::Join': ['', ['{"', issuer, ':sub":"x","p":"', { Ref: 'AWS::Partition' }, '"}']] };
-    expect(JSON.parse(evaluateCfn(value, lookup))).toEqual({ 'oidc.example.com/id/X:sub': 'x', 'p': 'aws' });
+    expect(JSON.parse(evaluateAsDeployed(value, lookup))).toEqual({ 'oidc.example.com/id/X:sub': 'x', 'p': 'aws' });
   });
 
   test('evaluates Fn::Sub, the short GetAtt form and Fn::ImportValue, inside plain objects and lists', () => {
-    expect(evaluateCfn({
+    expect(evaluateAsDeployed({
       a: [{ 'Fn::Sub': '${Issuer}/keys ${Provider.Arn} ${!Literal}' }],
       b: { 'Fn::Sub': ['${X}-${AWS::Partition}', { X: { Ref: 'Issuer' } }] },
       c: { 'Fn::GetAtt': 'Provider.Arn' },
@@ -29,15 +29,16 @@ describe('evaluateCfn', () => {
 
   test.each([
     [{ Ref: 'Missing' }, 'Ref Missing is only known at deploy time: pass --parameter Missing=<value>'],
-    [{ 'Fn::GetAtt': ['Cluster', 'OpenIdConnectIssuerUrl'] }, 'pass --attribute Cluster.OpenIdConnectIssuerUrl=<value>'],
+    [{ 'Fn::GetAtt': ['Cluster', 'OpenIdConnectIssuerUrl'] }, 'Fn::GetAtt Cluster.OpenIdConnectIssuerUrl is only known at deploy time: pass --attribute Cluster.OpenIdConnectIssuerUrl=<value>'],
     [{ 'Fn::ImportValue': 'nope' }, 'export nope is only known at deploy time: include the stack that exports it'],
   ])('names what is missing for %j', (value, message) => {
-    expect(() => evaluateCfn(value, lookup)).toThrow(UnresolvedValueError);
-    expect(() => evaluateCfn(value, lookup)).toThrow(message);
+    expect(() => evaluateAsDeployed(value, lookup)).toThrow(UnresolvedValueError);
+    expect(() => evaluateAsDeployed(value, lookup)).toThrow(new Error(message));
   });
 
   test('rejects what it cannot evaluate', () => {
-    expect(() => evaluateCfn({ 'Fn::If': ['C', 'a', 'b'] }, lookup)).toThrow('the intrinsic function Fn::If is not supported here');
-    expect(() => evaluateCfn({ 'Fn::Select': [3, ['a']] }, lookup)).toThrow('Fn::Select index 3 is out of range');
+    expect(() => evaluateAsDeployed({ 'Fn::If': ['C', 'a', 'b'] }, lookup)).toThrow(new Error('the intrinsic function Fn::If is not supported here'));
+    expect(() => evaluateAsDeployed({ 'Fn::Select': [3, ['a']] }, lookup)).toThrow(new Error('Fn::Select index 3 is out of range for ["a"]'));
+    expect(() => evaluateAsDeployed({ 'Fn::Join': ['', 'not a list'] }, lookup)).toThrow(new Error('Fn::Join needs a delimiter and a list'));
   });
 });

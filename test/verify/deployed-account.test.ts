@@ -2,13 +2,13 @@ import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IrsaCluster, IrsaServiceAccount } from '../../src';
 import { readStacks } from '../../src/verify/cloud-assembly';
-import { accountFromStacks, partitionOf } from '../../src/verify/irsa-account';
+import { deployedAccountOf, partitionOf } from '../../src/verify/deployed-account';
 import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, synthesize } from '../support/app';
 
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`;
 const EXPECTED_SUB = { [`${SEED_ISSUER}:sub`]: 'system:serviceaccount:testing:app', [`${SEED_ISSUER}:aud`]: 'sts.amazonaws.com' };
 
-describe('accountFromStacks', () => {
+describe('deployedAccountOf', () => {
   test('holds the provider and role of a literal issuer, as IAM would after the deployment', () => {
     // GIVEN
     const dir = synthesize(app => {
@@ -18,7 +18,7 @@ describe('accountFromStacks', () => {
     });
 
     // WHEN
-    const account = accountFromStacks(readStacks(dir));
+    const account = deployedAccountOf(readStacks(dir));
 
     // THEN
     expect(account.account).toBe(ACCOUNT);
@@ -40,7 +40,7 @@ describe('accountFromStacks', () => {
     });
 
     // WHEN
-    const account = accountFromStacks(readStacks(dir), { parameters: { IssuerUrl: SEED_ISSUER_URL } });
+    const account = deployedAccountOf(readStacks(dir), { parameters: { IssuerUrl: SEED_ISSUER_URL } });
 
     // THEN
     expect(account.providers.map(p => [p.arn, p.url])).toEqual([[PROVIDER_ARN, SEED_ISSUER_URL]]);
@@ -53,7 +53,7 @@ describe('accountFromStacks', () => {
       new IrsaCluster(stack, 'Irsa', { issuerUrl: new CfnParameter(stack, 'IssuerUrl').valueAsString })
         .addServiceAccount('App', { namespace: 'testing', name: 'app' });
     });
-    const account = accountFromStacks(readStacks(dir));
+    const account = deployedAccountOf(readStacks(dir));
     expect(account.providers).toEqual([]);
     const hint = 'Ref IssuerUrl is only known at deploy time: pass --parameter IssuerUrl=<value>';
     expect(account.unresolved.map(u => [u.type, u.webIdentity, u.reason]).sort()).toEqual([
@@ -67,7 +67,7 @@ describe('accountFromStacks', () => {
       const cluster = new IrsaCluster(new Stack(app, 'Shared', { env: ENV }), 'Irsa', { issuerUrl: SEED_ISSUER_URL });
       new IrsaServiceAccount(new Stack(app, 'Apps', { env: ENV }), 'App', { cluster, namespace: 'testing', name: 'app' });
     });
-    const account = accountFromStacks(readStacks(dir));
+    const account = deployedAccountOf(readStacks(dir));
     const role = account.roles.find(r => r.source.startsWith('Apps/'))!;
     expect(role.trustPolicy.Statement[0].Principal).toEqual({ Federated: PROVIDER_ARN });
     expect(account.unresolved).toEqual([]);
@@ -79,7 +79,7 @@ describe('accountFromStacks', () => {
       IrsaCluster.fromOidcProviderArn(stack, 'Irsa', PROVIDER_ARN).addServiceAccount('App', { namespace: 'testing', name: 'app' });
     });
     const existing = { arn: PROVIDER_ARN, url: SEED_ISSUER_URL, clientIds: ['sts.amazonaws.com'], source: 'given' };
-    const account = accountFromStacks(readStacks(dir), { existingProviders: [existing] });
+    const account = deployedAccountOf(readStacks(dir), { existingProviders: [existing] });
     expect(account.providers).toEqual([existing]);
     expect(account.roles[0].trustPolicy.Statement[0].Condition.StringEquals).toEqual(EXPECTED_SUB);
   });
@@ -88,7 +88,7 @@ describe('accountFromStacks', () => {
     const dir = synthesize(app => {
       new IrsaCluster(new Stack(app, 'S'), 'Irsa', { issuerUrl: SEED_ISSUER_URL });
     });
-    const account = accountFromStacks(readStacks(dir), { account: '111122223333', region: 'cn-north-1' });
+    const account = deployedAccountOf(readStacks(dir), { account: '111122223333', region: 'cn-north-1' });
     expect(account.providers[0].arn).toBe(`arn:aws-cn:iam::111122223333:oidc-provider/${SEED_ISSUER}`);
   });
 

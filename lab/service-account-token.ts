@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
-import { decodeJwt, JWTPayload, KeyLike, SignJWT } from 'jose';
-import { InputError } from './cloud-assembly';
+import { KeyLike, SignJWT } from 'jose';
+import { ServiceAccountTokenClaims } from '../src/verify/token-claims';
 
 /** What the kubelet asks the API server for when it projects a ServiceAccount token into a pod. */
 export interface ServiceAccountTokenRequest {
@@ -14,15 +14,6 @@ export interface ServiceAccountTokenRequest {
   readonly issuedAt?: Date;
   /** Lifetime in seconds. @default 86400, the pod identity webhook's default */
   readonly expiresInSeconds?: number;
-}
-
-/** The claims of a projected ServiceAccount token (`kubernetes.io` carries the object references). */
-export interface ServiceAccountTokenClaims extends JWTPayload {
-  readonly 'kubernetes.io'?: {
-    readonly namespace?: string;
-    readonly pod?: { readonly name: string; readonly uid: string };
-    readonly serviceaccount?: { readonly name: string; readonly uid: string };
-  };
 }
 
 /** Signs a token with the claims Kubernetes puts in a projected ServiceAccount token, RS256 like EKS. */
@@ -45,19 +36,4 @@ export async function signServiceAccountToken(request: ServiceAccountTokenReques
     .setNotBefore(issuedAt)
     .setExpirationTime(issuedAt + expiresIn)
     .sign(key);
-}
-
-/** Reads a token's claims without verifying it; a clear error when it is not a JWT at all. */
-export function readTokenClaims(token: string, origin: string): ServiceAccountTokenClaims {
-  try {
-    return decodeJwt(token.trim()) as ServiceAccountTokenClaims;
-  } catch (e) {
-    throw new InputError(`${origin} is not a JWT (${(e as Error).message}). A ServiceAccount token is three base64url parts ` +
-      'separated by dots; in a pod it is the file named by AWS_WEB_IDENTITY_TOKEN_FILE.');
-  }
-}
-
-/** The audiences of a token: JWTs allow one string or a list. */
-export function audiencesOf(claims: JWTPayload): string[] {
-  return claims.aud === undefined ? [] : [claims.aud].flat();
 }

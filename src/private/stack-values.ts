@@ -1,4 +1,5 @@
 import { CfnJson, CfnResource, Stack } from 'aws-cdk-lib';
+import { evaluateIntrinsics, IntrinsicResolver } from './cfn-intrinsics';
 
 /** Placeholders use private-use characters: they survive JSON.parse and cannot occur in an IAM policy. */
 const PLACEHOLDER = /\uE000(\d+)\uE001/;
@@ -8,17 +9,30 @@ const ONLY_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
 /**
  * The resolved CloudFormation values of one stack, read as far as synth time allows.
  *
- * `Fn::Join`, `Fn::Split` and `Fn::Select` of known strings are evaluated, a `CfnJson` in the stack is replaced by
- * the JSON it holds, and every other intrinsic becomes a placeholder string. Equal intrinsics get equal
- * placeholders, so values derived from the same deploy-time reference can still be compared.
+ * Intrinsics of known values are evaluated, a `CfnJson` in the stack is replaced by the JSON it holds, and every
+ * other intrinsic becomes a placeholder string. Equal intrinsics get equal placeholders, so values derived from the
+ * same deploy-time reference can still be compared.
  */
 export class StackValues {
   private readonly placeholders = new Map<string, string>();
   private readonly intrinsics: unknown[] = [];
+  private readonly resolver: IntrinsicResolver;
   private resources?: Map<string, CfnResource>;
   private cfnJsons?: Map<string, CfnJson>;
 
-  constructor(private readonly stack: Stack) {}
+  constructor(private readonly stack: Stack) {
+    this.resolver = {
+      // References name what only a deployment creates; only a CfnJson's value is in the app already.
+      ref: () => undefined,
+      getAtt: (logicalId, attribute) => {
+        const cfnJson = attribute === 'Value' ? this.cfnJson(logicalId) : undefined;
+        return cfnJson ? this.readDocument(this.stack.resolve(cfnJson.toJSON())) : undefined;
+      },
+      importValue: () => undefined,
+      unevaluated: intrinsic => this.placeholderOf(intrinsic),
+      isKnown: value => !this.hasPlaceholder(JSON.stringify(value) ?? ''),
+    };
+  }
 
   /**
    * The properties CloudFormation receives for `resource`. `_toCloudFormation` applies escape-hatch overrides,
@@ -31,13 +45,7 @@ export class StackValues {
 
   /** `value` with every intrinsic that cannot be evaluated at synth time replaced by a placeholder. */
   public read(value: unknown): unknown {
-    if (Array.isArray(value)) return value.map(v => this.read(v));
-    if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && isIntrinsicName(entries[0][0])) {
-      return this.readIntrinsic(entries[0][0], entries[0][1], value);
-    }
-    return Object.fromEntries(entries.map(([k, v]) => [k, this.read(v)]));
+    return evaluateIntrinsics(value, this.resolver);
   }
 
   /** A JSON document, which may also be a JSON string with intrinsic parts (`Stack.toJsonString`). */
@@ -47,7 +55,7 @@ export class StackValues {
     try {
       return JSON.parse(read);
     } catch {
-      return read;
+      return read; // not JSON: the caller sees a string where it wanted a document
     }
   }
 
@@ -69,8 +77,19 @@ export class StackValues {
     return match ? this.intrinsics[Number(match[1])] : undefined;
   }
 
+  /** Whether `text` has a deploy-time part. */
   public hasPlaceholder(text: string): boolean {
     return PLACEHOLDER.test(text);
+  }
+
+  /** Whether a value read by this class is only known at deploy time, as a whole or in part. */
+  public isDeployTime(value: unknown): boolean {
+    return typeof value === 'string' && this.hasPlaceholder(value);
+  }
+
+  /** Where the first deploy-time part of `text` starts, or -1. */
+  public firstPlaceholderAt(text: string): number {
+    return text.search(PLACEHOLDER);
   }
 
   /** `text` with each placeholder replaced by `replace(intrinsic)`. */
@@ -87,38 +106,13 @@ export class StackValues {
     return typeof logicalId === 'string' ? this.resources.get(logicalId) : undefined;
   }
 
-  private readIntrinsic(name: string, args: unknown, intrinsic: unknown): unknown {
-    const list = Array.isArray(args) ? args : [];
-    if (name === 'Fn::Join' && typeof list[0] === 'string' && Array.isArray(list[1])) {
-      const parts = (list[1] as unknown[]).map(p => this.read(p));
-      if (parts.every(p => typeof p === 'string')) return parts.join(list[0]);
-    }
-    if (name === 'Fn::Split' && typeof list[0] === 'string') {
-      const source = this.read(list[1]);
-      if (typeof source === 'string' && !this.hasPlaceholder(source)) return source.split(list[0]);
-    }
-    if (name === 'Fn::Select' && typeof list[0] === 'number') {
-      const options = this.read(list[1]);
-      if (Array.isArray(options) && list[0] < options.length) return options[list[0]];
-    }
-    if (name === 'Fn::GetAtt' && list[1] === 'Value') {
-      const cfnJson = this.cfnJson(list[0]);
-      if (cfnJson) return this.readDocument(this.stack.resolve(cfnJson.toJSON()));
-    }
-    return this.placeholderOf(intrinsic);
-  }
-
   /** A CfnJson (aws-eks ServiceAccounts put their trust conditions in one) by the logical ID of its resource. */
-  private cfnJson(logicalId: unknown): CfnJson | undefined {
+  private cfnJson(logicalId: string): CfnJson | undefined {
     this.cfnJsons ??= new Map(this.stack.node.findAll()
       .filter((c): c is CfnJson => c instanceof CfnJson && Stack.of(c) === this.stack)
       .map(c => [(this.stack.resolve(c.value) as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0], c]));
-    return typeof logicalId === 'string' ? this.cfnJsons.get(logicalId) : undefined;
+    return this.cfnJsons.get(logicalId);
   }
-}
-
-function isIntrinsicName(key: string): boolean {
-  return key === 'Ref' || key.startsWith('Fn::');
 }
 
 /** JSON with sorted keys, so equal intrinsics have equal text. */

@@ -1,5 +1,5 @@
 import { CfnJson, CfnParameter, CfnResource, Fn, Stack } from 'aws-cdk-lib';
-import { StackValues } from '../../src/private/cfn-values';
+import { StackValues } from '../../src/private/stack-values';
 import { testStack } from '../support/app';
 
 function valuesOf(stack: Stack) {

@@ -1,7 +1,8 @@
 /**
- * IAM condition evaluation for string keys: the operators a web-identity trust policy can use, with the
- * `ForAnyValue:`/`ForAllValues:` set prefixes, the `IfExists` suffix and `Null`, following the IAM
- * documentation's rules for missing keys and multi-valued keys. Anything else fails closed.
+ * IAM condition evaluation for string keys: the operators a trust policy can use, with the `ForAnyValue:`/
+ * `ForAllValues:` set prefixes, the `IfExists` suffix and `Null`, following the IAM documentation's rules for missing
+ * keys and multi-valued keys. Anything else fails closed. `cdk-irsa verify` evaluates trust policies with it, and the
+ * audit matches actions with its glob.
  */
 
 /** Request context: condition key (any case) → its values. A missing key is absent from the map. */

@@ -1,0 +1,24 @@
+import { AuditedCondition } from './audited-trust-policy';
+import { error, TrustRule } from './trust-rule';
+import { STS_AUDIENCE } from '../private/irsa-constants';
+
+/** IRSA2: without an exact condition on `aud`, tokens meant for any audience the provider accepts can assume the role. */
+export const IRSA2: TrustRule = {
+  id: 'IRSA2',
+  level: 'error',
+  summary: 'no `StringEquals` condition on `<issuer>:aud` (a `StringLike` with a wildcard or a deploy-time value does not count): ' +
+    'tokens for any audience the provider accepts can assume the role',
+  fix: `Add \`"StringEquals": { "<issuer>:aud": "${STS_AUDIENCE}" }\`.`,
+  checkStatement: statement => {
+    if (statement.providers.length === 0 || statement.deployTimeConditions.length > 0) return [];
+    if (statement.conditions.some(c => c.claim === 'aud' && pinsAudience(c))) return [];
+    const issuer = statement.providers[0].issuerShown;
+    return [error(IRSA2, `${statement.where} has no StringEquals condition on "${issuer}:aud", so tokens issued for any audience ` +
+      `the provider accepts can assume the role. Add "StringEquals": { "${issuer}:aud": "${STS_AUDIENCE}" }.`)];
+  },
+};
+
+/** A deploy-time value in a StringLike pattern may hold a wildcard. */
+function pinsAudience(condition: AuditedCondition): boolean {
+  return condition.operator === 'StringEquals' || (condition.operator === 'StringLike' && condition.values.every(v => v.variableAt < 0));
+}

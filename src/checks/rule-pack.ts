@@ -1,0 +1,30 @@
+import { auditedTrustPolicyOf } from './audited-trust-policy';
+import { IRSA1 } from './irsa1-subject-not-pinned';
+import { IRSA2 } from './irsa2-audience-not-pinned';
+import { IRSA3 } from './irsa3-weak-operator';
+import { IRSA4 } from './irsa4-namespace-wildcard';
+import { IRSA5 } from './irsa5-wildcard-in-string-equals';
+import { IRSA6 } from './irsa6-foreign-issuer-key';
+import { IRSA7 } from './irsa7-wildcard-principal';
+import { IRSA8 } from './irsa8-trust-policy-size';
+import { IRSA9 } from './irsa9-deploy-time-part';
+import { Finding, TrustRule } from './trust-rule';
+import { StackValues } from '../private/stack-values';
+
+/** The rules of IrsaChecks, in the order of their IDs: the table the reporting, the doc comment and the README follow. */
+export const IRSA_RULES: readonly TrustRule[] = [IRSA1, IRSA2, IRSA3, IRSA4, IRSA5, IRSA6, IRSA7, IRSA8, IRSA9];
+
+/**
+ * Checks a role's trust policy (already read with `values`) against every rule. Only `Allow` statements that let an
+ * IAM OIDC provider (or everyone) call `sts:AssumeRoleWithWebIdentity` are checked: statements for Cognito, SAML or
+ * AWS principals are out of scope. Per statement, findings about single conditions come before findings about the
+ * statement as a whole; findings about the whole policy come last.
+ */
+export function auditTrustPolicy(document: unknown, values: StackValues, rules: readonly TrustRule[] = IRSA_RULES): Finding[] {
+  const policy = auditedTrustPolicyOf(document, values);
+  const statementFindings = policy.statements.flatMap(statement => [
+    ...statement.conditions.flatMap(condition => rules.flatMap(rule => rule.checkCondition?.(condition, statement) ?? [])),
+    ...rules.flatMap(rule => rule.checkStatement?.(statement) ?? []),
+  ]);
+  return [...statementFindings, ...rules.flatMap(rule => rule.checkPolicy?.(policy) ?? [])];
+}

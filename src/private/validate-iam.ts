@@ -1,0 +1,103 @@
+import { Duration, Token } from 'aws-cdk-lib';
+import { IConstruct } from 'constructs';
+import { fail } from './construct-error';
+import { STS_AUDIENCE } from './irsa-constants';
+
+/*
+ * The limits IAM and STS enforce on our inputs, checked at construction time so a bad value fails `cdk synth` with a
+ * sentence naming the construct, the value and the fix instead of failing a deployment (or, worse, deploying a role
+ * nobody can assume). Every check skips unresolved tokens: CloudFormation checks those.
+ */
+
+const ROLE_NAME = /^[\w+=,.@-]+$/;
+const ROLE_PATH = /^\/([\u0021-\u007E]+\/)?$/;
+const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
+
+export function validateIssuerUrl(scope: IConstruct, kind: string, issuerUrl: string): void {
+  if (Token.isUnresolved(issuerUrl)) return;
+  const fix = 'Use the cluster\'s issuer exactly as it appears in the token\'s "iss" claim, e.g. https://oidc.eks.eu-west-2.amazonaws.com/id/EXAMPLE.';
+  const shown = JSON.stringify(issuerUrl);
+  if (!issuerUrl.startsWith('https://')) {
+    fail(scope, kind, `issuerUrl ${shown} must start with "https://": IAM only trusts OIDC issuers served over HTTPS. ${fix}`);
+  }
+  if (issuerUrl.length > 255) {
+    fail(scope, kind, `issuerUrl ${shown} is ${issuerUrl.length} characters long; IAM accepts at most 255. ${fix}`);
+  }
+  if (!URL.canParse(issuerUrl)) {
+    fail(scope, kind, `issuerUrl ${shown} is not a valid URL. ${fix}`);
+  }
+  const url = new URL(issuerUrl);
+  if (issuerUrl.includes('?') || issuerUrl.includes('#')) {
+    fail(scope, kind, `issuerUrl ${shown} must not contain a query string or fragment: IAM rejects them. ${fix}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    fail(scope, kind, `issuerUrl ${shown} must not contain credentials. ${fix}`);
+  }
+  if (url.port !== '' || /^https:\/\/[^/]*:\d*(\/|$)/.test(issuerUrl)) {
+    fail(scope, kind, `issuerUrl ${shown} must not contain a port: IAM rejects issuer URLs with a port. ${fix}`);
+  }
+}
+
+export function validateClientIds(scope: IConstruct, kind: string, clientIds: string[]): void {
+  if (Token.isUnresolved(clientIds)) return;
+  if (clientIds.length < 1 || clientIds.length > 100) {
+    fail(scope, kind, `clientIds has ${clientIds.length} entries; IAM requires between 1 and 100. ` +
+      `Leave it out to accept the default audience "${STS_AUDIENCE}".`);
+  }
+  for (const clientId of clientIds) {
+    if (Token.isUnresolved(clientId)) continue;
+    if (clientId.length < 1 || clientId.length > 255) {
+      fail(scope, kind, `client ID ${JSON.stringify(clientId)} is ${clientId.length} characters long; IAM requires 1 to 255.`);
+    }
+  }
+}
+
+export function validateThumbprints(scope: IConstruct, kind: string, thumbprints: string[]): void {
+  if (Token.isUnresolved(thumbprints)) return;
+  if (thumbprints.length > 5) {
+    fail(scope, kind, `thumbprints has ${thumbprints.length} entries; IAM accepts at most 5.`);
+  }
+  for (const thumbprint of thumbprints) {
+    if (Token.isUnresolved(thumbprint)) continue;
+    if (!THUMBPRINT.test(thumbprint)) {
+      fail(scope, kind, `thumbprint ${JSON.stringify(thumbprint)} is not a SHA-1 fingerprint: IAM wants 40 hexadecimal characters. ` +
+        'Leave thumbprints out for EKS issuers: IAM verifies them with its own trusted certificate authorities.');
+    }
+  }
+}
+
+export function validateAudience(scope: IConstruct, kind: string, audience: string, clientIds: string[] | undefined): void {
+  if (Token.isUnresolved(audience)) return;
+  if (audience.length < 1 || audience.length > 255) {
+    fail(scope, kind, `audience ${JSON.stringify(audience)} is ${audience.length} characters long; IAM client IDs are 1 to 255 characters.`);
+  }
+  if (clientIds === undefined || Token.isUnresolved(clientIds) || clientIds.some(id => Token.isUnresolved(id))) return;
+  if (!clientIds.includes(audience)) {
+    fail(scope, kind, `audience ${JSON.stringify(audience)} is not a client ID of the OIDC provider (${clientIds.map(id => JSON.stringify(id)).join(', ')}), ` +
+      'so STS would reject every token with "Incorrect token audience". Add it to the IrsaCluster clientIds or use one of those.');
+  }
+}
+
+export function validateRoleName(scope: IConstruct, kind: string, roleName: string): void {
+  if (Token.isUnresolved(roleName)) return;
+  if (roleName.length < 1 || roleName.length > 64 || !ROLE_NAME.test(roleName)) {
+    fail(scope, kind, `roleName ${JSON.stringify(roleName)} is not a valid IAM role name. ` +
+      'Use 1-64 characters from letters, digits and "+=,.@_-", or leave roleName out to get a generated one.');
+  }
+}
+
+export function validateRolePath(scope: IConstruct, kind: string, path: string): void {
+  if (Token.isUnresolved(path)) return;
+  if (path.length > 512 || !ROLE_PATH.test(path)) {
+    fail(scope, kind, `path ${JSON.stringify(path)} is not a valid IAM path. ` +
+      'Use "/" or a string that starts and ends with "/" (e.g. "/irsa/"), at most 512 printable ASCII characters.');
+  }
+}
+
+export function validateMaxSessionDuration(scope: IConstruct, kind: string, duration: Duration): void {
+  const seconds = duration.toSeconds({ integral: false });
+  if (Token.isUnresolved(seconds)) return;
+  if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
+    fail(scope, kind, `maxSessionDuration is ${seconds} seconds; IAM requires a whole number between 1 hour (3600) and 12 hours (43200).`);
+  }
+}

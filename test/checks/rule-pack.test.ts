@@ -1,0 +1,39 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { docCommentRules, IRSA_CHECKS_SOURCE, README, withDocCommentRules, withReadmeTable } from '../../projenrc/rule-docs';
+import { IRSA_RULES } from '../../src/checks/rule-pack';
+import { AUD, audit, rulesOf, stackWithRole, statement, SUB } from '../support/trust-audit';
+
+describe('the IrsaChecks rule pack', () => {
+  test('has one rule per file, named after it, with IDs in order', () => {
+    const files = fs.readdirSync(path.join(__dirname, '..', '..', 'src', 'checks')).filter(f => /^irsa\d+-/.test(f)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    expect(files.map(f => f.split('-')[0].toUpperCase())).toEqual(IRSA_RULES.map(r => r.id));
+    expect(IRSA_RULES.map(r => r.id)).toEqual(IRSA_RULES.map((_, i) => `IRSA${i + 1}`));
+    for (const rule of IRSA_RULES) {
+      expect([rule.summary.length > 0, rule.fix.endsWith('.'), [rule.checkCondition, rule.checkStatement, rule.checkPolicy].some(Boolean)]).toEqual([true, true, true]);
+    }
+  });
+
+  test('is the README table: `npx projen rule-docs` would change nothing', () => {
+    const readme = fs.readFileSync(README, 'utf8');
+    expect(withReadmeTable(readme)).toBe(readme);
+  });
+
+  test('is the IrsaChecks doc comment, and so API.md: `npx projen rule-docs` would change nothing', () => {
+    const source = fs.readFileSync(IRSA_CHECKS_SOURCE, 'utf8');
+    expect(withDocCommentRules(source)).toBe(source);
+    expect(source).toContain(docCommentRules());
+  });
+
+  test('a README table out of step is noticed', () => {
+    const readme = fs.readFileSync(README, 'utf8');
+    const edited = readme.replace('| IRSA5 | error |', '| IRSA5 | warning |');
+    expect(edited).not.toBe(readme);
+    expect(withReadmeTable(edited)).toBe(readme);
+  });
+
+  test('reports, per statement, findings about its conditions before findings about the statement', () => {
+    const reported = audit(stackWithRole(statement({ Condition: { StringEquals: { [SUB]: 'system:serviceaccount:ns:sa' }, StringEqualsIfExists: { [AUD]: 'sts.amazonaws.com' } } })));
+    expect(rulesOf(reported)).toEqual(['error IRSA3', 'error IRSA2']);
+  });
+});
