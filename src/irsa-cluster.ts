@@ -3,6 +3,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IrsaServiceAccount, IrsaServiceAccountOptions } from './irsa-service-account';
+import { IrsaServiceAccountRole, IrsaServiceAccountRoleOptions } from './irsa-service-account-role';
 import { fail } from './private/construct-error';
 import { issuerUrlOfCluster, kubectlClusterFor } from './private/eks-cluster';
 import { STS_AUDIENCE } from './private/irsa-constants';
@@ -100,6 +101,12 @@ export interface IIrsaCluster extends IConstruct {
    * Creates a ServiceAccount whose pods can assume a new IAM role, trusted through this issuer.
    */
   addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount;
+
+  /**
+   * Creates the IAM role of a ServiceAccount that something else creates (a Helm chart, an EKS add-on), trusted
+   * through this issuer.
+   */
+  addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole;
 }
 
 /**
@@ -196,6 +203,10 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
   public addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount {
     return new IrsaServiceAccount(this, id, { ...options, cluster: this });
   }
+
+  public addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole {
+    return new IrsaServiceAccountRole(this, id, { ...options, cluster: this });
+  }
 }
 
 class ImportedIrsaCluster extends Construct implements IIrsaCluster {
@@ -215,5 +226,9 @@ class ImportedIrsaCluster extends Construct implements IIrsaCluster {
 
   public addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount {
     return new IrsaServiceAccount(this, id, { ...options, cluster: this });
+  }
+
+  public addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole {
+    return new IrsaServiceAccountRole(this, id, { ...options, cluster: this });
   }
 }
