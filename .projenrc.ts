@@ -118,6 +118,12 @@ project.testTask.spawn(project.eslint!.eslintTask);
 
 // The IrsaChecks rule table in the README and in the IrsaChecks doc comment, made from src/checks/rule-pack.ts
 // (test/checks/rule-pack.test.ts fails when they are out of step).
+// The add-on preset table in the README, made from the presets (test/irsa-addon.test.ts fails when it is out of step).
+project.addTask('addon-docs', {
+  description: 'Rewrite the add-on preset table in README.md from the presets',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/addon-docs.ts',
+});
+
 project.addTask('rule-docs', {
   description: 'Rewrite the IrsaChecks rule table in README.md and src/irsa-checks.ts from the rule pack',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/rule-docs.ts',

@@ -1,3 +1,14 @@
+export { EbsCsiDriverOptions } from './addons/aws-ebs-csi-driver';
+export { AwsLoadBalancerControllerOptions } from './addons/aws-load-balancer-controller';
+export { CertManagerOptions } from './addons/cert-manager';
+export { ClusterAutoscalerOptions } from './addons/cluster-autoscaler';
+export { ExternalDnsOptions } from './addons/external-dns';
+export { ExternalSecretsOptions } from './addons/external-secrets';
+export { KarpenterOptions } from './addons/karpenter';
+export { MountpointS3CsiOptions } from './addons/mountpoint-s3-csi';
+export { VpcCniOptions } from './addons/vpc-cni';
+export * from './irsa-addon';
+export * from './irsa-addon-role';
 export * from './irsa-checks';
 export * from './irsa-cluster';
 export * from './irsa-role-options';

@@ -2,6 +2,8 @@ import { Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
+import { IrsaAddon } from './irsa-addon';
+import { IrsaAddonRole, IrsaAddonRoleOptions } from './irsa-addon-role';
 import { IrsaServiceAccount, IrsaServiceAccountOptions } from './irsa-service-account';
 import { IrsaServiceAccountRole, IrsaServiceAccountRoleOptions } from './irsa-service-account-role';
 import { fail } from './private/construct-error';
@@ -107,6 +109,12 @@ export interface IIrsaCluster extends IConstruct {
    * through this issuer.
    */
   addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole;
+
+  /**
+   * Creates the role of an add-on (`IrsaAddon.awsLoadBalancerController()`, `IrsaAddon.ebsCsiDriver()`, …) that its
+   * Helm chart or EKS add-on uses, trusted through this issuer.
+   */
+  addAddonRole(id: string, addon: IrsaAddon, options?: IrsaAddonRoleOptions): IrsaAddonRole;
 }
 
 /**
@@ -207,6 +215,10 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
   public addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole {
     return new IrsaServiceAccountRole(this, id, { ...options, cluster: this });
   }
+
+  public addAddonRole(id: string, addon: IrsaAddon, options: IrsaAddonRoleOptions = {}): IrsaAddonRole {
+    return new IrsaAddonRole(this, id, { ...options, cluster: this, addon });
+  }
 }
 
 class ImportedIrsaCluster extends Construct implements IIrsaCluster {
@@ -230,5 +242,9 @@ class ImportedIrsaCluster extends Construct implements IIrsaCluster {
 
   public addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole {
     return new IrsaServiceAccountRole(this, id, { ...options, cluster: this });
+  }
+
+  public addAddonRole(id: string, addon: IrsaAddon, options: IrsaAddonRoleOptions = {}): IrsaAddonRole {
+    return new IrsaAddonRole(this, id, { ...options, cluster: this, addon });
   }
 }

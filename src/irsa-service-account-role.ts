@@ -15,22 +15,10 @@ import { WebIdentityTrust } from './private/web-identity-trust';
 const KIND = 'IrsaServiceAccountRole';
 
 /**
- * Options for the IAM role of a ServiceAccount; every `iam.RoleProps` option that applies to a web-identity role is
- * accepted too.
+ * How a ServiceAccount's pods get their role: the token's audience and lifetime, the STS endpoint, and every
+ * `iam.RoleProps` option that applies to a web-identity role.
  */
-export interface IrsaServiceAccountRoleOptions extends IrsaRoleOptions {
-  /**
-   * The Kubernetes ServiceAccount name (a DNS-1123 subdomain, at most 253 characters).
-   */
-  readonly name: string;
-
-  /**
-   * The Kubernetes namespace of the ServiceAccount (a DNS-1123 label, at most 63 characters).
-   *
-   * @default - 'default'; for an `IrsaServiceAccount` with a `chart` that has a namespace, the chart's namespace
-   */
-  readonly namespace?: string;
-
+export interface IrsaServiceAccountIdentityOptions extends IrsaRoleOptions {
   /**
    * The audience (`aud` claim) of the tokens pods present to STS. Must be a client ID of the OIDC provider.
    *
@@ -53,6 +41,23 @@ export interface IrsaServiceAccountRoleOptions extends IrsaRoleOptions {
    * @default - not set, the pod identity webhook's default (24 hours) applies
    */
   readonly tokenExpiration?: Duration;
+}
+
+/**
+ * Options for the IAM role of a ServiceAccount.
+ */
+export interface IrsaServiceAccountRoleOptions extends IrsaServiceAccountIdentityOptions {
+  /**
+   * The Kubernetes ServiceAccount name (a DNS-1123 subdomain, at most 253 characters).
+   */
+  readonly name: string;
+
+  /**
+   * The Kubernetes namespace of the ServiceAccount (a DNS-1123 label, at most 63 characters).
+   *
+   * @default - 'default'; for an `IrsaServiceAccount` with a `chart` that has a namespace, the chart's namespace
+   */
+  readonly namespace?: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Aspects, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IrsaChecks, IrsaCluster, IrsaServiceAccount } from '../src';
+import { IrsaAddon, IrsaChecks, IrsaCluster, IrsaServiceAccount } from '../src';
 import { SEED_ISSUER_URL, testStack } from './support/app';
 
 /*
@@ -94,5 +94,24 @@ describe('identities of deployed resources', () => {
       return Object.values(identities(stack)).map(i => i.roleName).filter(Boolean);
     });
     expect(new Set(names.flat()).size).toBe(4);
+  });
+
+  test('are these literals for roles without a manifest and add-on roles, whose own policy keeps its ID', () => {
+    // GIVEN
+    const stack = testStack();
+    const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+
+    // WHEN
+    irsa.addServiceAccountRole('Agent', { namespace: 'monitoring', name: 'agent' });
+    const s3Csi = irsa.addAddonRole('S3Csi', IrsaAddon.mountpointS3Csi({ buckets: [s3.Bucket.fromBucketName(stack, 'Data', 'prod-data')] }));
+    new s3.Bucket(stack, 'Bucket').grantRead(s3Csi);
+
+    // THEN
+    expect(identities(stack)).toEqual({
+      'Stack/Irsa/Resource': { logicalId: 'IrsaAC15A16C' },
+      'Stack/Irsa/Agent/Resource/Resource': { logicalId: 'IrsaAgent9FA8BC1E', roleName: 'Stack-Irsa-Agent-884E3F31' },
+      'Stack/Irsa/S3Csi/Resource/Resource': { logicalId: 'IrsaS3Csi2F4C2340', roleName: 'Stack-Irsa-S3Csi-C0982C70' },
+    });
+    expect(stack.resolve((s3Csi.node.findChild('AddonPolicy').node.defaultChild as iam.CfnPolicy).logicalId)).toBe('IrsaS3CsiAddonPolicyD68AEEEE');
   });
 });

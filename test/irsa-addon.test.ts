@@ -1,0 +1,21 @@
+import * as fs from 'fs';
+import { ADDON_PRESETS, README, withAddonTable } from '../projenrc/addon-docs';
+import { IrsaAddon } from '../src';
+import { testStack } from './support/app';
+
+describe('IrsaAddon', () => {
+  test('says what it trusts, where its permissions come from, and its EKS add-on', () => {
+    const addon = IrsaAddon.efsCsiDriver();
+    expect([addon.name, addon.defaultNamespace, addon.serviceAccountNames, addon.eksAddonName, addon.policySource, addon.policyVersion]).toEqual([
+      'aws-efs-csi-driver', 'kube-system', ['efs-csi-controller-sa', 'efs-csi-node-sa'], 'aws-efs-csi-driver',
+      'AWS managed policy service-role/AmazonEFSCSIDriverPolicy', 'v1 (2023-07-25)',
+    ]);
+  });
+
+  test('every factory is in the README table, and the table is what the presets say: `npx projen addon-docs` would change nothing', () => {
+    const factories = Object.getOwnPropertyNames(IrsaAddon).filter(name => typeof (IrsaAddon as any)[name] === 'function');
+    expect(factories.filter(name => !ADDON_PRESETS.some(p => p.call.startsWith(`${name}(`)))).toEqual([]);
+    const readme = fs.readFileSync(README, 'utf8');
+    expect(withAddonTable(readme, testStack())).toBe(readme);
+  });
+});
