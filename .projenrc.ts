@@ -13,7 +13,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   license: 'Apache-2.0',
 
-  cdkVersion: '2.276.0',
+  // The floor is the newest aws-cdk-lib that every language's registry serves here (Maven Central: 2.263.0); the
+  // Java app runs on it and `check:languages` type-checks src against it. Development uses 2.276.0 (below).
+  cdkVersion: '2.263.0',
   jsiiVersion: '~6.0.0',
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
@@ -22,11 +24,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
 
+  // jsii-pacmak builds these into dist/<language>; test/languages/<language> proves each in a CDK app of its own.
+  // .NET is not built: these machines cannot reach NuGet.
+  publishToPypi: { distName: 'cdk-irsa', module: 'cdk_irsa' },
+  publishToMaven: {
+    javaPackage: 'io.github.example.cdkirsa',
+    mavenGroupId: 'io.github.example',
+    mavenArtifactId: 'cdk-irsa',
+  },
+  publishToGo: { moduleName: 'github.com/example/cdk-irsa-go' },
+
   // `cdk-irsa verify` decodes and checks JWTs; jsii needs runtime dependencies bundled. 5.x still ships CommonJS.
   bundledDeps: ['jose@^5.9.5'],
   // Their types are part of our public API, so jsii wants them as peers.
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5'],
+  // projen would pin each peer's floor as the dev dependency; aws-cdk-lib's floor is lower than what the tests use
+  // (see cdkVersion), so the pins are spelled out.
+  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
+    'aws-cdk-lib@2.276.0',
+    'cdk8s@2.70.0',
+    'cdk8s-plus-27@2.9.5',
     '@mrgrain/jsii-struct-builder',
     'aws-cdk@^2',
     // 4.x is the last CommonJS line; 5.x is ESM-only and does not load under ts-jest.
@@ -54,6 +72,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json'],
 });
+
+// awscdk replaces a constructs dev dependency given in the options with its peer, so this pin comes after.
+project.addDevDeps('constructs@10.5.1');
 
 // The role options are every iam.RoleProps field except those that cannot work for a web-identity role:
 // `assumedBy` is generated from the ServiceAccount, and `externalIds`/`externalId` add an `sts:ExternalId`
