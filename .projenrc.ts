@@ -70,7 +70,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Snapshots must fail on mismatch, never be rewritten by the test task.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
   },
-  gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json'],
+  gitignore: [
+    'cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json',
+    // test/languages/run.sh: virtual environments, Maven's output and local repository, Python caches.
+    '.venv/', 'test/languages/java/target/', '__pycache__/',
+  ],
 });
 
 // awscdk replaces a constructs dev dependency given in the options with its peer, so this pin comes after.
@@ -125,10 +129,11 @@ project.addTask('bench', {
 // Snapshots are updated deliberately (`npx jest --updateSnapshot`), never by a task.
 project.tasks.removeTask('test:update');
 
-// What CI runs (and the README's test command): the jsii build, jest, eslint, packaging, and a check that the
-// committed API.md and generated files are what the build produces. CI=true packages only the JS target.
+// What CI runs (and the README's test command): the jsii build, jest, eslint, packaging, a check that the
+// committed API.md and generated files are what the build produces, then the other languages (below). CI=true
+// makes `package` build only the JS target; check:languages builds the others.
 project.addTask('check', {
-  description: 'Build, test, lint and package as CI does, then fail if generated files differ from the commit',
+  description: 'Build, test, lint and package as CI does, fail if generated files differ from the commit, then check:languages',
   env: { CI: 'true' },
   steps: [
     { spawn: 'build' },
@@ -140,7 +145,21 @@ project.addTask('check', {
       exec: 'git diff --exit-code -- API.md src/irsa-role-options.ts package.json .projen || ' +
         '(echo "Generated files differ from the commit: run npx projen build and commit the result." && exit 1)',
     },
+    { spawn: 'check:languages' },
   ],
+});
+
+// Maven Central does not serve cdk8s-plus-27 here, nor the Go module proxy cdk8s and cdk8s-plus-27. jsii-pacmak builds
+// their bindings from the npm packages into node_modules/<package>/dist/<language>, where it finds them when it
+// builds cdk-irsa (and the language apps name them); an unchanged assembly is not rebuilt.
+project.tasks.tryFind('package:java')!.prependExec('jsii-pacmak node_modules/cdk8s-plus-27 --target java --no-npmignore');
+project.tasks.tryFind('package:go')!.prependExec('jsii-pacmak node_modules/cdk8s node_modules/cdk8s-plus-27 --target go --no-npmignore');
+
+// The Python, Java and Go packages, each used by a CDK app in its language (test/languages/<language>), cfn-lint
+// over every synthesized template, and src type-checked against the aws-cdk-lib floor. Prints each part's time.
+project.addTask('check:languages', {
+  description: 'Build the Python, Java and Go packages, run a CDK app in each language, lint every template with cfn-lint',
+  steps: [{ exec: 'bash test/languages/run.sh', receiveArgs: true }],
 });
 
 project.synth();
