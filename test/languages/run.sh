@@ -14,9 +14,11 @@ root=$PWD
 parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(python java go cfn-lint floor)
 
-# Temporary directories this script makes, removed however it ends.
-tmp_dirs=()
-trap 'rm -rf "${tmp_dirs[@]:-}"' EXIT
+# Everything the tools put in a temporary directory goes into one that is removed however the script ends: the jsii
+# runtimes of Java and Go, for one, unpack their kernel into one and leave it there.
+run_tmp=$(mktemp -d)
+trap 'rm -rf "$run_tmp"' EXIT
+export TMPDIR=$run_tmp
 
 if [ ! -f .jsii ]; then
   echo "No .jsii in $root: run 'npx projen compile' first." >&2
@@ -41,7 +43,7 @@ part_java() {
   # again for what it once copied there from a file repository, and these two are rebuilt with unchanged versions.
   local repo=$root/test/languages/java/target/m2
   rm -rf "$repo/io/github/example/cdk-irsa" "$repo/org/cdk8s/cdk8s-plus-27"
-  (cd test/languages/java && mvn -B -ntp -Dmaven.repo.local="$repo" test)
+  (cd test/languages/java && mvn -B -ntp -Dmaven.repo.local="$repo" -DargLine="-Djava.io.tmpdir=$TMPDIR" test)
 }
 
 part_go() {
@@ -76,7 +78,6 @@ part_cfn_lint() {
   # The linter must be able to fail: a copy of a template with a role IAM would reject has to be an error.
   local canary out status=0
   canary=$(mktemp -d)
-  tmp_dirs+=("$canary")
   python3 - "${templates[0]}" "$canary/broken.template.json" <<'EOF'
 import json, sys
 template = json.load(open(sys.argv[1]))

@@ -7,6 +7,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdk8s-team/cdk8s-core-go/cdk8s/v2"
+	"github.com/cdk8s-team/cdk8s-plus-go/cdk8splus27/v2"
 	"github.com/example/cdk-irsa-go/cdkirsa"
 )
 
@@ -23,14 +25,23 @@ func NewWorkloadsStack(scope constructs.Construct, id string, props *awscdk.Stac
 	reader := irsa.AddServiceAccount(jsii.String("Reader"), &cdkirsa.IrsaServiceAccountOptions{Namespace: jsii.String("shop"), Name: jsii.String("orders")})
 	bucket.GrantRead(reader, nil)
 
-	// The constructor, with a role option (IrsaRoleOptions is generated from iam.RoleProps).
+	// The constructor, with a role option (IrsaRoleOptions is generated from iam.RoleProps), in a chart of our own:
+	// the ServiceAccount takes the chart's namespace, and a Deployment in the chart runs as it.
+	chart := cdk8s.NewChart(cdk8s.NewApp(nil), jsii.String("invoicing"), &cdk8s.ChartProps{Namespace: jsii.String("shop")})
 	writer := cdkirsa.NewIrsaServiceAccount(stack, jsii.String("Writer"), &cdkirsa.IrsaServiceAccountProps{
 		Cluster:            irsa,
-		Namespace:          jsii.String("shop"),
+		Chart:              chart,
 		Name:               jsii.String("invoices"),
 		MaxSessionDuration: awscdk.Duration_Hours(jsii.Number(2)),
 	})
 	bucket.GrantPut(writer, nil)
+	cdk8splus27.NewDeployment(chart, jsii.String("Invoicer"), &cdk8splus27.DeploymentProps{
+		ServiceAccount: writer.ServiceAccount(),
+		Containers: &[]*cdk8splus27.ContainerProps{{
+			Image:   jsii.String("public.ecr.aws/aws-cli/aws-cli:2.22.0"),
+			Command: jsii.Strings("aws", "sts", "get-caller-identity"),
+		}},
+	})
 	return stack
 }
 

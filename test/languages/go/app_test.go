@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aws/jsii-runtime-go"
 	"gopkg.in/yaml.v3"
 )
 
@@ -64,7 +65,10 @@ func TestMain(m *testing.M) {
 			}
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	// Stops the jsii kernel process and removes the directory it was unpacked into.
+	jsii.Close()
+	os.Exit(code)
 }
 
 func ofType(typeName string) map[string]resource {
@@ -200,6 +204,23 @@ func TestGrantAttachesAPolicyToTheRole(t *testing.T) {
 		if !granted {
 			t.Errorf("%s/%s: no statement grants %s on %s", sa.namespace, sa.name, sa.action, bucketID)
 		}
+	}
+}
+
+func TestDeploymentInTheChartRunsAsTheServiceAccount(t *testing.T) {
+	var deployments []string
+	for _, m := range manifests {
+		if m["kind"] != "Deployment" {
+			continue
+		}
+		meta, _ := m["metadata"].(map[string]interface{})
+		spec, _ := m["spec"].(map[string]interface{})
+		template, _ := spec["template"].(map[string]interface{})
+		podSpec, _ := template["spec"].(map[string]interface{})
+		deployments = append(deployments, meta["namespace"].(string)+"/"+podSpec["serviceAccountName"].(string))
+	}
+	if want := []string{"shop/invoices"}; !reflect.DeepEqual(deployments, want) {
+		t.Errorf("deployments: got %v, want %v", deployments, want)
 	}
 }
 

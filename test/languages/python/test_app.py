@@ -92,3 +92,10 @@ def test_role_option_crosses_the_language_boundary(synthesized):
     resources, _ = synthesized
     assert role_of(resources, "shop", "invoices")[1]["Properties"]["MaxSessionDuration"] == 7200
     assert "MaxSessionDuration" not in role_of(resources, "shop", "orders")[1]["Properties"]
+
+
+def test_deployment_in_the_chart_runs_as_the_service_account(synthesized):
+    _, manifests = synthesized
+    deployments = [m for m in manifests if m["kind"] == "Deployment"]
+    assert [(d["metadata"]["namespace"], d["spec"]["template"]["spec"]["serviceAccountName"]) for d in deployments] == [
+        ("shop", "invoices")]

@@ -3,7 +3,12 @@ package languages;
 import io.github.example.cdkirsa.IrsaCluster;
 import io.github.example.cdkirsa.IrsaServiceAccount;
 import io.github.example.cdkirsa.IrsaServiceAccountOptions;
+import java.util.List;
 import java.util.Map;
+import org.cdk8s.Chart;
+import org.cdk8s.ChartProps;
+import org.cdk8s.plus27.ContainerProps;
+import org.cdk8s.plus27.Deployment;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Duration;
@@ -27,10 +32,19 @@ public final class WorkloadsApp {
             IrsaServiceAccount reader = irsa.addServiceAccount("Reader", IrsaServiceAccountOptions.builder().namespace("shop").name("orders").build());
             bucket.grantRead(reader);
 
-            // The constructor, with a role option (IrsaRoleOptions is generated from iam.RoleProps).
+            // The constructor, with a role option (IrsaRoleOptions is generated from iam.RoleProps), in a chart of our
+            // own: the ServiceAccount takes the chart's namespace, and a Deployment in the chart runs as it.
+            Chart chart = new Chart(new org.cdk8s.App(), "invoicing", ChartProps.builder().namespace("shop").build());
             IrsaServiceAccount writer = IrsaServiceAccount.Builder.create(this, "Writer")
-                .cluster(irsa).namespace("shop").name("invoices").maxSessionDuration(Duration.hours(2)).build();
+                .cluster(irsa).chart(chart).name("invoices").maxSessionDuration(Duration.hours(2)).build();
             bucket.grantPut(writer);
+            Deployment.Builder.create(chart, "Invoicer")
+                .serviceAccount(writer.getServiceAccount())
+                .containers(List.of(ContainerProps.builder()
+                    .image("public.ecr.aws/aws-cli/aws-cli:2.22.0")
+                    .command(List.of("aws", "sts", "get-caller-identity"))
+                    .build()))
+                .build();
         }
     }
 

@@ -127,6 +127,15 @@ class WorkloadsAppTest {
     }
 
     @Test
+    void deploymentInTheChartRunsAsTheServiceAccount() {
+        List<String> deployments = manifests.stream()
+            .filter(m -> m.get("kind").asText().equals("Deployment"))
+            .map(d -> d.at("/metadata/namespace").asText() + "/" + d.at("/spec/template/spec/serviceAccountName").asText())
+            .collect(Collectors.toList());
+        assertEquals(List.of("shop/invoices"), deployments);
+    }
+
+    @Test
     void roleOptionCrossesTheLanguageBoundary() {
         assertEquals(7200, roleOf("shop", "invoices").getValue().at("/Properties/MaxSessionDuration").asInt());
         assertTrue(roleOf("shop", "orders").getValue().at("/Properties/MaxSessionDuration").isMissingNode());
