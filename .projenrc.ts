@@ -13,7 +13,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   defaultReleaseBranch: 'main',
   license: 'Apache-2.0',
 
-  cdkVersion: '2.276.0',
+  // The floor is the newest aws-cdk-lib that every language's registry serves here (Maven Central: 2.263.0); the
+  // Java app runs on it and `check:languages` type-checks src against it. Development uses 2.276.0 (below).
+  cdkVersion: '2.263.0',
   jsiiVersion: '~6.0.0',
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
@@ -22,11 +24,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
   github: false,
   release: false,
 
+  // jsii-pacmak builds these into dist/<language>; test/languages/<language> proves each in a CDK app of its own.
+  // .NET is not built: these machines cannot reach NuGet.
+  publishToPypi: { distName: 'cdk-irsa', module: 'cdk_irsa' },
+  publishToMaven: {
+    javaPackage: 'io.github.example.cdkirsa',
+    mavenGroupId: 'io.github.example',
+    mavenArtifactId: 'cdk-irsa',
+  },
+  publishToGo: { moduleName: 'github.com/example/cdk-irsa-go' },
+
   // `cdk-irsa verify` decodes and checks JWTs; jsii needs runtime dependencies bundled. 5.x still ships CommonJS.
   bundledDeps: ['jose@^5.9.5'],
   // Their types are part of our public API, so jsii wants them as peers.
   peerDeps: ['cdk8s@^2.70.0', 'cdk8s-plus-27@^2.9.5'],
+  // projen would pin each peer's floor as the dev dependency; aws-cdk-lib's floor is lower than what the tests use
+  // (see cdkVersion), so the pins are spelled out.
+  peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
+    'aws-cdk-lib@2.276.0',
+    'cdk8s@2.70.0',
+    'cdk8s-plus-27@2.9.5',
     '@mrgrain/jsii-struct-builder',
     'aws-cdk@^2',
     // 4.x is the last CommonJS line; 5.x is ESM-only and does not load under ts-jest.
@@ -58,8 +76,15 @@ const project = new awscdk.AwsCdkConstructLibrary({
       cacheDirectory: '<rootDir>/node_modules/.cache/jest',
     },
   },
-  gitignore: ['cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json'],
+  gitignore: [
+    'cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json',
+    // test/languages/run.sh: virtual environments, Maven's output and local repository, Python caches.
+    '.venv/', 'test/languages/java/target/', '__pycache__/',
+  ],
 });
+
+// awscdk replaces a constructs dev dependency given in the options with its peer, so this pin comes after.
+project.addDevDeps('constructs@10.5.1');
 
 // The role options are every iam.RoleProps field except those that cannot work for a web-identity role:
 // `assumedBy` is generated from the ServiceAccount, and `externalIds`/`externalId` add an `sts:ExternalId`
@@ -118,21 +143,22 @@ project.testTask.spawn(project.eslint!.eslintTask);
 
 // The IrsaChecks rule table in the README and in the IrsaChecks doc comment, made from src/checks/rule-pack.ts
 // (test/checks/rule-pack.test.ts fails when they are out of step).
+project.addTask('rule-docs', {
+  description: 'Rewrite the IrsaChecks rule table in README.md and src/irsa-checks.ts from the rule pack',
+  exec: 'ts-node --project projenrc/tsconfig.json projenrc/rule-docs.ts',
+});
+
 // The add-on preset table in the README, made from the presets (test/irsa-addon.test.ts fails when it is out of step).
 project.addTask('addon-docs', {
   description: 'Rewrite the add-on preset table in README.md from the presets',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/addon-docs.ts',
 });
 
-project.addTask('rule-docs', {
-  description: 'Rewrite the IrsaChecks rule table in README.md and src/irsa-checks.ts from the rule pack',
-  exec: 'ts-node --project projenrc/tsconfig.json projenrc/rule-docs.ts',
-});
-
-// What CI runs (and the README's test command): the jsii build, jest, eslint, packaging, and a check that the
-// committed API.md and generated files are what the build produces. CI=true packages only the JS target.
+// What CI runs (and the README's test command): the jsii build, jest, eslint, packaging, a check that the
+// committed API.md and generated files are what the build produces, then the other languages (below). CI=true
+// makes `package` build only the JS target; check:languages builds the others.
 project.addTask('check', {
-  description: 'Build, test, lint and package as CI does, then fail if generated files differ from the commit',
+  description: 'Build, test, lint and package as CI does, fail if generated files differ from the commit, then check:languages',
   env: { CI: 'true' },
   steps: [
     { spawn: 'build' },
@@ -144,7 +170,21 @@ project.addTask('check', {
       exec: 'git diff --exit-code -- API.md src/irsa-role-options.ts package.json .projen || ' +
         '(echo "Generated files differ from the commit: run npx projen build and commit the result." && exit 1)',
     },
+    { spawn: 'check:languages' },
   ],
+});
+
+// Maven Central does not serve cdk8s-plus-27 here, nor the Go module proxy cdk8s and cdk8s-plus-27. jsii-pacmak builds
+// their bindings from the npm packages into node_modules/<package>/dist/<language>, where it finds them when it
+// builds cdk-irsa (and the language apps name them); an unchanged assembly is not rebuilt.
+project.tasks.tryFind('package:java')!.prependExec('jsii-pacmak node_modules/cdk8s-plus-27 --target java --no-npmignore');
+project.tasks.tryFind('package:go')!.prependExec('jsii-pacmak node_modules/cdk8s node_modules/cdk8s-plus-27 --target go --no-npmignore');
+
+// The Python, Java and Go packages, each used by a CDK app in its language (test/languages/<language>), cfn-lint
+// over every synthesized template, and src type-checked against the aws-cdk-lib floor. Prints each part's time.
+project.addTask('check:languages', {
+  description: 'Build the Python, Java and Go packages, run a CDK app in each language, lint every template with cfn-lint',
+  steps: [{ exec: 'bash test/languages/run.sh', receiveArgs: true }],
 });
 
 project.synth();

@@ -11,11 +11,13 @@ export const ENV = { account: ACCOUNT, region: REGION };
 /**
  * An app for one test, synthesizing into a directory that is removed after the test file. The built-in
  * CloudFormation validation costs ~2 s and ~270 MB per synth, so it is off here; the seed snapshot test turns it on
- * (`validate: true`) so templates are still checked once.
+ * (`validate: true`) so templates are still checked once. Its findings are only warnings unless
+ * `@aws-cdk/core:validateAgainstDefaultRules` is set, so `validate: true` sets it.
  */
 export function testApp(props: AppProps & { validate?: boolean } = {}): App {
   const { validate, ...appProps } = props;
-  return new App({ builtinCloudFormationValidation: validate ?? false, outdir: testDirectory('cdk.out'), ...appProps });
+  const context = validate ? { '@aws-cdk/core:validateAgainstDefaultRules': true, ...appProps.context } : appProps.context;
+  return new App({ builtinCloudFormationValidation: validate ?? false, outdir: testDirectory('cdk.out'), ...appProps, context });
 }
 
 /** A stack with a concrete account and region, in an app of its own (one `Template.fromStack` per app). */
