@@ -3,19 +3,22 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { IrsaCluster } from '../src';
+import { IrsaCluster, ServiceAccountIdentity } from '../src';
 
-/** The cluster of the example: an EKS issuer in eu-west-2. */
+/** The cluster of the example: an EKS cluster in eu-west-2, with its OIDC issuer. */
 export const EXAMPLE_ISSUER_URL = 'https://oidc.eks.eu-west-2.amazonaws.com/id/0524940DCDEE3C59B6B1ABEFCE8BB2A2';
+export const EXAMPLE_CLUSTER_NAME = 'example';
 
 /**
- * The `testing/can-do-stuff-on-aws` ServiceAccount may read one bucket; a Deployment in the same chart runs as it.
+ * The `testing/can-do-stuff-on-aws` ServiceAccount may read one bucket, through IRSA; a Deployment in the same chart runs
+ * as it. `testing/reports` reads the same bucket through EKS Pod Identity, and `testing/migrating` is on its way from
+ * IRSA to EKS Pod Identity, with both.
  */
 export class IrsaExampleStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps) {
     super(scope, id, props);
 
-    const irsa = new IrsaCluster(this, 'Irsa', { issuerUrl: EXAMPLE_ISSUER_URL });
+    const irsa = new IrsaCluster(this, 'Irsa', { issuerUrl: EXAMPLE_ISSUER_URL, clusterName: EXAMPLE_CLUSTER_NAME });
 
     // The ServiceAccount takes the chart's namespace, so the Deployment finds it.
     const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads', { namespace: 'testing' });
@@ -25,6 +28,11 @@ export class IrsaExampleStack extends Stack {
     const bucketName = `can-do-stuff-${this.account}-${this.region}`;
     const bucket = new s3.Bucket(this, 'Stuff', { bucketName });
     bucket.grantRead(serviceAccount);
+
+    const reports = irsa.addServiceAccount('Reports', { name: 'reports', chart, identity: ServiceAccountIdentity.POD_IDENTITY });
+    bucket.grantRead(reports);
+    const migrating = irsa.addServiceAccount('Migrating', { name: 'migrating', chart, identity: ServiceAccountIdentity.IRSA_AND_POD_IDENTITY });
+    bucket.grantRead(migrating);
 
     new kplus.Deployment(chart, 'ListStuff', {
       serviceAccount: serviceAccount.serviceAccount,

@@ -1,5 +1,5 @@
-import { createHash, randomBytes } from 'crypto';
-import { DeployedAccount, DeployedRole } from '../src/verify/deployed-account';
+import { RoleSessions, TemporaryCredentials } from './role-sessions';
+import { DeployedAccount } from '../src/verify/deployed-account';
 import { JwksSource, WebIdentityCheck } from '../src/verify/web-identity-check';
 
 /** An error STS returns, with its code, message and HTTP status, plus what we can tell beyond STS. */
@@ -23,13 +23,6 @@ export interface AssumeRoleWithWebIdentityRequest {
   readonly durationSeconds?: number;
 }
 
-export interface TemporaryCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiration: Date;
-}
-
 export interface AssumeRoleWithWebIdentityResult {
   readonly credentials: TemporaryCredentials;
   readonly assumedRoleArn: string;
@@ -39,13 +32,6 @@ export interface AssumeRoleWithWebIdentityResult {
   readonly provider: string;
   /** The role's trust statement that allowed the call. */
   readonly statement: number;
-}
-
-/** Who a set of issued credentials belongs to, for `GetCallerIdentity`. */
-export interface CallerIdentity {
-  readonly arn: string;
-  readonly userId: string;
-  readonly account: string;
 }
 
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
@@ -58,13 +44,14 @@ const HTTP_STATUS: Record<string, number> = { AccessDenied: 403 };
  * throwaway credentials that `GetCallerIdentity` later recognizes. Nothing here is real AWS.
  */
 export class StsEmulator {
-  private readonly sessions = new Map<string, CallerIdentity>();
   private readonly check: WebIdentityCheck;
 
   constructor(
-    private readonly account: DeployedAccount,
+    account: DeployedAccount,
     keys: JwksSource | undefined,
-    private readonly now: () => Date = () => new Date(),
+    now: () => Date = () => new Date(),
+    /** Where sessions are kept; shared with the EKS Auth emulation in the lab. */
+    public readonly sessions: RoleSessions = new RoleSessions(account, now),
   ) {
     this.check = new WebIdentityCheck(account, keys, now);
   }
@@ -81,35 +68,12 @@ export class StsEmulator {
     if (duration > role.maxSessionDurationSeconds) {
       throw new StsError('ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.', 400);
     }
-    return this.issueCredentials(role, request.roleSessionName, duration, {
-      sub: decision.subject!, audience: decision.audience!, issuer: decision.provider!.url, statement: decision.statement!,
-    });
-  }
-
-  /** The identity behind credentials this emulator issued, or `undefined` for unknown keys. */
-  public callerIdentity(accessKeyId: string): CallerIdentity | undefined {
-    return this.sessions.get(accessKeyId);
-  }
-
-  private issueCredentials(role: DeployedRole, sessionName: string, durationSeconds: number,
-    token: { sub: string; audience: string; issuer: string; statement: number }): AssumeRoleWithWebIdentityResult {
-    const accessKeyId = `ASIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`;
-    const roleId = `AROA${createHash('sha256').update(role.arn).digest('hex').toUpperCase().slice(0, 17)}`;
-    const assumedRoleArn = `arn:${this.account.partition}:sts::${this.account.account}:assumed-role/${role.name}/${sessionName}`;
-    this.sessions.set(accessKeyId, { arn: assumedRoleArn, userId: `${roleId}:${sessionName}`, account: this.account.account });
     return {
-      credentials: {
-        accessKeyId,
-        secretAccessKey: randomBytes(30).toString('base64'),
-        sessionToken: randomBytes(96).toString('base64'),
-        expiration: new Date(this.now().getTime() + durationSeconds * 1000),
-      },
-      assumedRoleArn,
-      assumedRoleId: `${roleId}:${sessionName}`,
-      subjectFromWebIdentityToken: token.sub,
-      audience: token.audience,
-      provider: token.issuer,
-      statement: token.statement,
+      ...this.sessions.issue(role, request.roleSessionName, duration),
+      subjectFromWebIdentityToken: decision.subject!,
+      audience: decision.audience!,
+      provider: decision.provider!.url,
+      statement: decision.statement!,
     };
   }
 }

@@ -72,7 +72,7 @@ async function answer(sts: StsEmulator, params: URLSearchParams, authorization: 
     }
     if (action === 'GetCallerIdentity') {
       const accessKeyId = /Credential=([^/]+)\//.exec(authorization ?? '')?.[1];
-      const identity = accessKeyId ? sts.callerIdentity(accessKeyId) : undefined;
+      const identity = accessKeyId ? sts.sessions.callerIdentity(accessKeyId) : undefined;
       if (!identity) throw new StsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
       return ok(action, `
     <Arn>${escape(identity.arn)}</Arn>

@@ -65,8 +65,6 @@ export class IrsaAddonRole extends IrsaServiceAccountRole {
   /** Every ServiceAccount the role trusts, by name, in `serviceAccountNamespace`. */
   public readonly serviceAccountNames: string[];
 
-  private readonly cluster: IIrsaCluster;
-
   constructor(scope: Construct, id: string, props: IrsaAddonRoleProps) {
     const { addon, namespace, serviceAccountName, ...roleProps } = props;
     const definition = addon._definition;
@@ -83,7 +81,6 @@ export class IrsaAddonRole extends IrsaServiceAccountRole {
     if (statements.length > 0) new iam.Policy(this, 'AddonPolicy', { statements, roles: [this.role] });
     this.addon = addon;
     this.eksAddonName = definition.eksAddonName;
-    this.cluster = props.cluster;
   }
 
   /**
@@ -102,7 +99,7 @@ export class IrsaAddonRole extends IrsaServiceAccountRole {
    * A value of `options.values` that `helmValues()` sets differently is an error.
    */
   public addHelmChart(id: string, options: eks.HelmChartOptions): eks.HelmChart {
-    const kubectlCluster = this.cluster.kubectlCluster;
+    const kubectlCluster = this._cluster.kubectlCluster;
     if (!kubectlCluster) {
       fail(this, KIND, 'addHelmChart needs a cluster with kubectl access, and this role\'s IrsaCluster has none. Pass `cluster` ' +
         '(an eks.ICluster with kubectl access) to the IrsaCluster, or install the chart yourself with `values: role.helmValues()` ' +

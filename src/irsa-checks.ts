@@ -11,9 +11,9 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  * Audits the trust policy of every IAM role (`AWS::IAM::Role`) in the scope it is added to, whoever created the
  * role, the way cdk-nag audits an app: `Aspects.of(app).add(new IrsaChecks())`.
  *
- * Every `Allow` statement that lets an IAM OIDC provider (or everyone) call `sts:AssumeRoleWithWebIdentity` is
- * checked; an `Effect` or `Action` only known at deploy time counts as one that is. Errors fail `cdk synth`; each
- * starts with its rule ID:
+ * Every `Allow` statement that lets an IAM OIDC provider (or everyone) call `sts:AssumeRoleWithWebIdentity`, or EKS
+ * Pod Identity (`pods.eks.amazonaws.com`) call `sts:AssumeRole`, is checked; an `Effect` or `Action` only known at
+ * deploy time counts as one that does. Errors fail `cdk synth`; each starts with its rule ID:
  *
  * - IRSA1 (error): no `StringEquals`/`StringLike` condition on `<issuer>:sub`: every ServiceAccount of the cluster can
  *   assume the role.
@@ -32,7 +32,19 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  * - IRSA8 (warning, or error): the trust policy is over 2048 characters, IAM's default quota (a warning), or over 4096,
  *   its maximum (an error).
  * - IRSA9 (error): a part only known at deploy time, so it cannot be checked: the policy or a statement (when they
- *   mention web identities), the principal, a condition block, or the issuer of a condition key.
+ *   mention web identities), the principal, a condition block (also of an EKS Pod Identity statement), or the issuer of
+ *   a condition key.
+ * - IRSA10 (error): `pods.eks.amazonaws.com` may call `sts:AssumeRole` but not `sts:TagSession`: EKS Pod Identity tags
+ *   its sessions, so it cannot assume the role and pods get no credentials.
+ * - IRSA11 (error): a statement for `pods.eks.amazonaws.com` without exact conditions on
+ *   `aws:RequestTag/kubernetes-namespace` and `aws:RequestTag/kubernetes-service-account`: any EKS Pod Identity
+ *   association in the account can give the role to any ServiceAccount.
+ * - IRSA12 (warning): a statement for `pods.eks.amazonaws.com` without an exact condition on
+ *   `aws:RequestTag/eks-cluster-arn`: the same namespace and ServiceAccount in another cluster of the account can use
+ *   the role.
+ * - IRSA13 (error): a condition for `pods.eks.amazonaws.com` that requires a request tag EKS Pod Identity does not set
+ *   (it sets `eks-cluster-arn`, `eks-cluster-name`, `kubernetes-namespace`, `kubernetes-service-account`,
+ *   `kubernetes-pod-name`, `kubernetes-pod-uid`): the role can never be assumed.
  *
  * Like every aspect, it does not cross Stage boundaries: add it to each `Stage` (for example of a CDK pipeline) too.
  *

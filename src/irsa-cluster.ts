@@ -1,5 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IrsaAddon } from './irsa-addon';
@@ -11,6 +12,8 @@ import { issuerUrlOfCluster, kubectlClusterFor } from './private/eks-cluster';
 import { STS_AUDIENCE } from './private/irsa-constants';
 import { issuerOfProviderArn, issuerOfUrl } from './private/issuer';
 import { claimIssuer, validateNoClusterProvider } from './private/one-provider-per-issuer';
+import { addPodIdentityAgent } from './private/pod-identity-agent';
+import { validateClusterName } from './private/validate-eks';
 import { validateClientIds, validateIssuerUrl, validateThumbprints } from './private/validate-iam';
 
 const KIND = 'IrsaCluster';
@@ -38,6 +41,42 @@ export interface IrsaClusterProps {
    * @default - none: pass `issuerUrl`; manifests are only written to the cloud assembly
    */
   readonly cluster?: eks.ICluster;
+
+  /**
+   * The EKS cluster the ServiceAccounts live in, as aws-cdk-lib's `aws-eks-v2` module defines it; an alternative to
+   * `cluster` (pass one of them, or neither).
+   *
+   * Gives the issuer URL when `issuerUrl` is not set (a cluster defined in this app), the cluster name and ARN for EKS
+   * Pod Identity, and, when it has a kubectl provider, applies the ServiceAccount charts on `cdk deploy`.
+   *
+   * @default - none
+   */
+  readonly eksV2Cluster?: eksv2.ICluster;
+
+  /**
+   * The name of the EKS cluster, which EKS Pod Identity needs (its associations name the cluster, and the roles trust
+   * only that cluster's ARN). Set it with `issuerUrl` when neither `cluster` nor `eksV2Cluster` is given.
+   *
+   * @default - the name of `cluster` or `eksV2Cluster`; without one, ServiceAccounts can only use IRSA
+   */
+  readonly clusterName?: string;
+
+  /**
+   * Whether to add the EKS Pod Identity Agent add-on (`eks-pod-identity-agent`) to the cluster.
+   *
+   * Clusters in EKS Auto Mode run the agent already; other clusters need it for EKS Pod Identity. It is added once,
+   * without a role (the agent uses the node role).
+   *
+   * @default false
+   */
+  readonly podIdentityAgent?: boolean;
+
+  /**
+   * The version of the EKS Pod Identity Agent add-on, such as `v1.3.4-eksbuild.1`.
+   *
+   * @default - the default version EKS picks for the cluster's Kubernetes version
+   */
+  readonly podIdentityAgentVersion?: string;
 
   /**
    * Whether to apply ServiceAccount charts to `cluster` on `cdk deploy`.
@@ -100,6 +139,20 @@ export interface IIrsaCluster extends IConstruct {
   readonly kubectlCluster?: eks.ICluster;
 
   /**
+   * The name of the EKS cluster, for EKS Pod Identity associations.
+   *
+   * @default - unknown: ServiceAccounts of this cluster can only use IRSA
+   */
+  readonly clusterName?: string;
+
+  /**
+   * The ARN of the EKS cluster, which the trust of EKS Pod Identity roles pins (`aws:RequestTag/eks-cluster-arn`).
+   *
+   * @default - unknown: ServiceAccounts of this cluster can only use IRSA
+   */
+  readonly clusterArn?: string;
+
+  /**
    * Creates a ServiceAccount whose pods can assume a new IAM role, trusted through this issuer.
    */
   addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount;
@@ -139,6 +192,13 @@ export interface IrsaClusterAttributes {
    * @default - none, manifests are only written to the cloud assembly
    */
   readonly kubectlCluster?: eks.ICluster;
+
+  /**
+   * The name of the EKS cluster, for EKS Pod Identity; its ARN is built in the stack's account and region.
+   *
+   * @default - unknown: ServiceAccounts of this cluster can only use IRSA
+   */
+  readonly clusterName?: string;
 }
 
 /**
@@ -173,25 +233,39 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
   public readonly openIdConnectProviderIssuer: string;
   public readonly clientIds?: string[];
   public readonly kubectlCluster?: eks.ICluster;
+  public readonly clusterName?: string;
+  public readonly clusterArn?: string;
 
   /**
    * The issuer URL the provider trusts (may be a token).
    */
   public readonly issuerUrl: string;
 
+  /**
+   * The EKS Pod Identity Agent add-on, when `podIdentityAgent` is set.
+   */
+  public readonly podIdentityAgent?: eks.CfnAddon;
+
   constructor(scope: Construct, id: string, props: IrsaClusterProps = {}) {
     super(scope, id);
 
-    const issuerUrl = props.issuerUrl ?? (props.cluster
-      ? issuerUrlOfCluster(this, KIND, props.cluster)
-      : fail(this, KIND, 'pass issuerUrl (the cluster\'s OIDC issuer) or cluster (an eks.Cluster defined in this app).'));
+    if (props.cluster && props.eksV2Cluster) {
+      fail(this, KIND, 'pass cluster (an aws-eks cluster) or eksV2Cluster (an aws-eks-v2 cluster), not both.');
+    }
+    const eksCluster = props.cluster ?? props.eksV2Cluster;
+    const issuerUrl = props.issuerUrl ?? (eksCluster
+      ? issuerUrlOfCluster(this, KIND, eksCluster)
+      : fail(this, KIND, 'pass issuerUrl (the cluster\'s OIDC issuer), cluster (an eks.Cluster defined in this app) or eksV2Cluster.'));
     validateIssuerUrl(this, KIND, issuerUrl);
     const clientIds = props.clientIds ?? [STS_AUDIENCE];
     validateClientIds(this, KIND, clientIds);
     validateThumbprints(this, KIND, props.thumbprints ?? []);
     claimIssuer(this, KIND, issuerUrl);
-    const cluster = props.cluster;
-    if (cluster) this.node.addValidation({ validate: () => validateNoClusterProvider(cluster) });
+    if (eksCluster) this.node.addValidation({ validate: () => validateNoClusterProvider(eksCluster) });
+    if (props.clusterName !== undefined && eksCluster) {
+      fail(this, KIND, `clusterName is set, but the name comes from cluster '${eksCluster.node.path}'. Leave clusterName out.`);
+    }
+    if (props.clusterName !== undefined) validateClusterName(this, KIND, props.clusterName);
 
     const provider = new iam.CfnOIDCProvider(this, 'Resource', {
       url: issuerUrl,
@@ -206,6 +280,17 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
       ? issuerOfProviderArn(this, KIND, provider.attrArn)
       : issuerOfUrl(issuerUrl);
     this.kubectlCluster = kubectlClusterFor(this, KIND, props.cluster, props.applyManifests);
+    this.clusterName = eksCluster?.clusterName ?? props.clusterName;
+    this.clusterArn = eksCluster?.clusterArn ?? (this.clusterName !== undefined ? clusterArnOf(this, this.clusterName) : undefined);
+
+    if (props.podIdentityAgent) {
+      if (this.clusterName === undefined) {
+        fail(this, KIND, 'podIdentityAgent needs the cluster\'s name. Pass clusterName (or cluster, or eksV2Cluster).');
+      }
+      this.podIdentityAgent = addPodIdentityAgent(this, KIND, this.clusterName, props.podIdentityAgentVersion, eksCluster);
+    } else if (props.podIdentityAgentVersion !== undefined) {
+      fail(this, KIND, 'podIdentityAgentVersion is set, but podIdentityAgent is not. Set podIdentityAgent: true, or leave the version out.');
+    }
   }
 
   public addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount {
@@ -226,6 +311,8 @@ class ImportedIrsaCluster extends Construct implements IIrsaCluster {
   public readonly openIdConnectProviderIssuer: string;
   public readonly clientIds?: string[];
   public readonly kubectlCluster?: eks.ICluster;
+  public readonly clusterName?: string;
+  public readonly clusterArn?: string;
 
   constructor(scope: Construct, id: string, attrs: IrsaClusterAttributes) {
     super(scope, id);
@@ -234,6 +321,9 @@ class ImportedIrsaCluster extends Construct implements IIrsaCluster {
     if (attrs.clientIds) validateClientIds(this, KIND, attrs.clientIds);
     this.clientIds = attrs.clientIds;
     this.kubectlCluster = kubectlClusterFor(this, KIND, attrs.kubectlCluster, attrs.kubectlCluster ? true : undefined);
+    if (attrs.clusterName !== undefined) validateClusterName(this, KIND, attrs.clusterName);
+    this.clusterName = attrs.clusterName ?? attrs.kubectlCluster?.clusterName;
+    this.clusterArn = attrs.kubectlCluster?.clusterArn ?? (this.clusterName !== undefined ? clusterArnOf(this, this.clusterName) : undefined);
   }
 
   public addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount {
@@ -247,4 +337,9 @@ class ImportedIrsaCluster extends Construct implements IIrsaCluster {
   public addAddonRole(id: string, addon: IrsaAddon, options: IrsaAddonRoleOptions = {}): IrsaAddonRole {
     return new IrsaAddonRole(this, id, { ...options, cluster: this, addon });
   }
+}
+
+/** The ARN of the EKS cluster `clusterName` in the account and region of `scope`'s stack. */
+function clusterArnOf(scope: Construct, clusterName: string): string {
+  return Stack.of(scope).formatArn({ service: 'eks', resource: 'cluster', resourceName: clusterName, arnFormat: ArnFormat.SLASH_RESOURCE_NAME });
 }

@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { IIrsaCluster } from './irsa-cluster';
@@ -8,9 +9,10 @@ import { defaultRoleName } from './private/default-role-name';
 import { STS_AUDIENCE } from './private/irsa-constants';
 import { roleArnAtSynth, RoleArnAtSynth } from './private/role-arn';
 import { OWNED_ANNOTATIONS, serviceAccountAnnotations } from './private/service-account-annotations';
+import { ServiceAccountTrust } from './private/service-account-trust';
 import { validateAudience, validateMaxSessionDuration, validateRoleName, validateRolePath } from './private/validate-iam';
 import { validateMetadataKey, validateNamespace, validateServiceAccountName, validateTokenExpiration } from './private/validate-kubernetes';
-import { WebIdentityTrust } from './private/web-identity-trust';
+import { ServiceAccountIdentity } from './service-account-identity';
 
 const KIND = 'IrsaServiceAccountRole';
 
@@ -20,7 +22,16 @@ const KIND = 'IrsaServiceAccountRole';
  */
 export interface IrsaServiceAccountIdentityOptions extends IrsaRoleOptions {
   /**
-   * The audience (`aud` claim) of the tokens pods present to STS. Must be a client ID of the OIDC provider.
+   * How pods get the role: IRSA (a web-identity token and the `eks.amazonaws.com/role-arn` annotation), EKS Pod
+   * Identity (an `AWS::EKS::PodIdentityAssociation`, no annotation), or both while a workload moves from one to the
+   * other. EKS Pod Identity needs the cluster's name (`IrsaClusterProps.clusterName`, or a cluster object).
+   *
+   * @default ServiceAccountIdentity.IRSA
+   */
+  readonly identity?: ServiceAccountIdentity;
+
+  /**
+   * The audience (`aud` claim) of the tokens pods present to STS. Must be a client ID of the OIDC provider. IRSA only.
    *
    * A value other than the default goes into the `eks.amazonaws.com/audience` annotation.
    *
@@ -29,7 +40,7 @@ export interface IrsaServiceAccountIdentityOptions extends IrsaRoleOptions {
   readonly audience?: string;
 
   /**
-   * Whether pods use the regional STS endpoint (`eks.amazonaws.com/sts-regional-endpoints`).
+   * Whether pods use the regional STS endpoint (`eks.amazonaws.com/sts-regional-endpoints`). IRSA only.
    *
    * @default - not set, the pod identity webhook's default applies
    */
@@ -37,6 +48,7 @@ export interface IrsaServiceAccountIdentityOptions extends IrsaRoleOptions {
 
   /**
    * How long the projected ServiceAccount token is valid (`eks.amazonaws.com/token-expiration`), at least 10 minutes.
+   * IRSA only.
    *
    * @default - not set, the pod identity webhook's default (24 hours) applies
    */
@@ -152,10 +164,13 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
   public readonly serviceAccountNamespace: string;
 
   /**
-   * The `eks.amazonaws.com/*` annotations the ServiceAccount needs: the role ARN, and the audience, regional STS
-   * endpoints and token expiration when they are set.
+   * The `eks.amazonaws.com/*` annotations the ServiceAccount needs for IRSA: the role ARN, and the audience, regional
+   * STS endpoints and token expiration when they are set. Empty for EKS Pod Identity alone.
    */
   public readonly serviceAccountAnnotations: Record<string, string>;
+
+  /** How pods get the role. */
+  public readonly identity: ServiceAccountIdentity;
 
   public readonly grantPrincipal: iam.IPrincipal;
   public readonly assumeRoleAction: string;
@@ -164,46 +179,58 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
   /** Why the role ARN is a token, when it is one. @internal */
   protected readonly _roleArnAtSynth: RoleArnAtSynth;
 
+  /** The cluster the role was made for. @internal */
+  protected readonly _cluster: IIrsaCluster;
+
   private readonly audience: string;
-  private readonly trustPolicy: WebIdentityTrust;
+  private readonly trustPolicy = new ServiceAccountTrust();
+  private readonly associations = new Map<string, eks.CfnPodIdentityAssociation>();
 
   constructor(scope: Construct, id: string, props: IrsaServiceAccountRoleProps) {
     super(scope, id);
 
     const {
-      cluster, name, namespace: requestedNamespace, audience: requestedAudience, stsRegionalEndpoints, tokenExpiration, ...roleOptions
+      cluster, name, namespace: requestedNamespace, audience: requestedAudience, stsRegionalEndpoints, tokenExpiration, identity,
+      ...roleOptions
     } = props;
+    this.identity = identity ?? ServiceAccountIdentity.IRSA;
+    this._cluster = cluster;
     const namespace = requestedNamespace ?? 'default';
     const audience = requestedAudience ?? STS_AUDIENCE;
     validateServiceAccountName(this, this._kind, name);
     validateNamespace(this, this._kind, namespace);
-    validateAudience(this, this._kind, audience, cluster.clientIds);
+    if (this.usesIrsa) validateAudience(this, this._kind, audience, cluster.clientIds);
     if (roleOptions.roleName !== undefined) validateRoleName(this, this._kind, roleOptions.roleName);
     if (roleOptions.path !== undefined) validateRolePath(this, this._kind, roleOptions.path);
     if (roleOptions.maxSessionDuration) validateMaxSessionDuration(this, this._kind, roleOptions.maxSessionDuration);
     if (tokenExpiration) validateTokenExpiration(this, this._kind, tokenExpiration);
+    if (!this.usesIrsa) {
+      const irsaOnly = Object.entries({ audience: requestedAudience, stsRegionalEndpoints, tokenExpiration }).filter(([, v]) => v !== undefined);
+      if (irsaOnly.length > 0) {
+        fail(this, this._kind, `${irsaOnly.map(([k]) => k).join(', ')} ${irsaOnly.length === 1 ? 'is' : 'are'} set, but only IRSA reads ` +
+          `${irsaOnly.length === 1 ? 'it' : 'them'}, and identity is POD_IDENTITY. Leave ${irsaOnly.length === 1 ? 'it' : 'them'} out, ` +
+          'or use IRSA_AND_POD_IDENTITY.');
+      }
+    }
+    this.audience = audience;
 
     const roleName = roleOptions.roleName ?? defaultRoleName(this);
-    this.trustPolicy = new WebIdentityTrust({
-      providerArn: cluster.openIdConnectProviderArn,
-      issuer: cluster.openIdConnectProviderIssuer,
-      audience,
-      namespace,
-      name,
-    });
+    this.addSubjects(cluster, namespace, name, audience);
     const role = new iam.Role(this, 'Resource', { ...roleOptions, roleName, assumedBy: this.trustPolicy.initialPrincipal });
     this.trustPolicy.bind(role);
-    this.audience = audience;
 
     this._roleArnAtSynth = roleArnAtSynth(this, roleName, roleOptions.path ?? '/');
     this.role = role;
     this.roleArn = this._roleArnAtSynth.arn ?? role.roleArn;
     this.serviceAccountName = name;
     this.serviceAccountNamespace = namespace;
-    this.serviceAccountAnnotations = serviceAccountAnnotations({ roleArn: this.roleArn, audience, stsRegionalEndpoints, tokenExpiration });
+    this.serviceAccountAnnotations = this.usesIrsa
+      ? serviceAccountAnnotations({ roleArn: this.roleArn, audience, stsRegionalEndpoints, tokenExpiration })
+      : {};
     this.grantPrincipal = role;
     this.assumeRoleAction = role.assumeRoleAction;
     this.principalAccount = role.principalAccount;
+    if (this.usesPodIdentity) this.associate(cluster, namespace, name);
   }
 
   /**
@@ -242,7 +269,22 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
    * each name. The namespace itself is always a literal: no wildcard can reach other namespaces.
    */
   public trustAllServiceAccountsInNamespace(cluster: IIrsaCluster, namespace: string, options: IrsaNamespaceTrustOptions = {}): void {
+    if (this.usesPodIdentity) {
+      fail(this, this._kind, `trustAllServiceAccountsInNamespace cannot work with EKS Pod Identity (identity ${this.identity}): an ` +
+        'association names one ServiceAccount. Call trust() with each name, or use identity IRSA for a namespace wildcard.');
+    }
     this.addTrust(cluster, namespace, undefined, options.audience);
+  }
+
+  /**
+   * The EKS Pod Identity association of a ServiceAccount this role trusts (its own, or one added with `trust`), in
+   * `cluster` (by default the role's own).
+   *
+   * @default - none: the role does not use EKS Pod Identity for that ServiceAccount
+   */
+  public podIdentityAssociation(namespace?: string, name?: string, cluster?: IIrsaCluster): eks.CfnPodIdentityAssociation | undefined {
+    const key = associationKey(cluster ?? this._cluster, namespace ?? this.serviceAccountNamespace, name ?? this.serviceAccountName);
+    return this.associations.get(key);
   }
 
   /** The role's principal: the same statements `role.policyFragment` would give. */
@@ -273,16 +315,59 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     return { ...annotations, ...this.serviceAccountAnnotations };
   }
 
+  private get usesIrsa(): boolean {
+    return this.identity !== ServiceAccountIdentity.POD_IDENTITY;
+  }
+
+  private get usesPodIdentity(): boolean {
+    return this.identity !== ServiceAccountIdentity.IRSA;
+  }
+
   private addTrust(cluster: IIrsaCluster, namespace: string, name: string | undefined, requestedAudience: string | undefined): void {
     const audience = requestedAudience ?? this.audience;
     validateNamespace(this, this._kind, namespace);
-    validateAudience(this, this._kind, audience, cluster.clientIds);
-    this.trustPolicy.add({
-      providerArn: cluster.openIdConnectProviderArn,
-      issuer: cluster.openIdConnectProviderIssuer,
-      audience,
-      namespace,
-      name,
-    });
+    if (this.usesIrsa) validateAudience(this, this._kind, audience, cluster.clientIds);
+    this.addSubjects(cluster, namespace, name, audience);
+    if (this.usesPodIdentity) this.associate(cluster, namespace, name!);
   }
+
+  /** The trust of one more ServiceAccount (or, for IRSA only, a namespace), for each identity the role uses. */
+  private addSubjects(cluster: IIrsaCluster, namespace: string, name: string | undefined, audience: string): void {
+    if (this.usesIrsa) {
+      const provider = { providerArn: cluster.openIdConnectProviderArn, issuer: cluster.openIdConnectProviderIssuer };
+      this.trustPolicy.addWebIdentity({ ...provider, audience, namespace, name });
+    }
+    if (this.usesPodIdentity) {
+      const { clusterArn } = this.podIdentityCluster(cluster);
+      this.trustPolicy.addPodIdentity({ clusterArn, namespace, name: name! });
+    }
+  }
+
+  /** The cluster's name and ARN, which EKS Pod Identity cannot do without. */
+  private podIdentityCluster(cluster: IIrsaCluster): { clusterName: string; clusterArn: string } {
+    if (cluster.clusterName === undefined || cluster.clusterArn === undefined) {
+      fail(this, this._kind, `identity is ${this.identity}, but the name of the cluster of '${cluster.node.path}' is not known, and EKS Pod ` +
+        'Identity associations name the cluster. Pass clusterName (or cluster, or eksV2Cluster) to the IrsaCluster, or clusterName to ' +
+        'IrsaCluster.fromIrsaClusterAttributes.');
+    }
+    return { clusterName: cluster.clusterName, clusterArn: cluster.clusterArn };
+  }
+
+  /** The association of one ServiceAccount with this role; its construct ID says which, so it never moves. */
+  private associate(cluster: IIrsaCluster, namespace: string, name: string): void {
+    const key = associationKey(cluster, namespace, name);
+    if (this.associations.has(key)) return;
+    const id = this.associations.size === 0 ? 'PodIdentityAssociation' : `PodIdentityAssociation${Names.uniqueId(cluster)}${namespace}${name}`;
+    this.associations.set(key, new eks.CfnPodIdentityAssociation(this, id, {
+      clusterName: this.podIdentityCluster(cluster).clusterName,
+      namespace,
+      serviceAccount: name,
+      roleArn: this.role.roleArn,
+    }));
+  }
+
+}
+
+function associationKey(cluster: IIrsaCluster, namespace: string, name: string): string {
+  return `${cluster.node.path}\u0000${namespace}\u0000${name}`;
 }

@@ -6,6 +6,7 @@ import type { IIrsaCluster } from './irsa-cluster';
 import { IrsaServiceAccountRole, IrsaServiceAccountRoleOptions } from './irsa-service-account-role';
 import { ChartPublication } from './private/chart-publication';
 import { validateLabelValue, validateMetadataKey } from './private/validate-kubernetes';
+import { ServiceAccountIdentity } from './service-account-identity';
 
 const KIND = 'IrsaServiceAccount';
 
@@ -82,7 +83,8 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
       namespace,
       name,
       role: this.role,
-      roleArnUnknownBecause: this._roleArnAtSynth.unknownBecause,
+      // EKS Pod Identity alone writes no role ARN into the manifest.
+      roleArnUnknownBecause: this.identity === ServiceAccountIdentity.POD_IDENTITY ? undefined : this._roleArnAtSynth.unknownBecause,
     });
     if (props.cluster.kubectlCluster) publication.applyWith(this, props.cluster.kubectlCluster);
 

@@ -1,17 +1,16 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IrsaCluster } from '../src';
 import { ENV, SEED_ISSUER_URL, testApp } from './support/app';
+import { testDirectory } from './support/test-directory';
 
 // aws-cdk-lib's bundled CloudFormation validator only warns unless `@aws-cdk/core:validateAgainstDefaultRules` is
 // set; `testApp({ validate: true })` sets it, so the tests that keep validation on fail on an invalid template.
 describe('the built-in CloudFormation validation of testApp({ validate: true })', () => {
   let outdir: string;
-  beforeEach(() => { outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-irsa-validation-')); });
-  afterEach(() => fs.rmSync(outdir, { recursive: true, force: true }));
+  beforeEach(() => { outdir = testDirectory('validation'); });
 
   /** The seed ServiceAccount, its role's MaxSessionDuration optionally overridden past cdk-irsa's own checks. */
   function seedApp(app: App, maxSessionDuration?: number): App {

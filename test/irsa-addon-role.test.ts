@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { IrsaAddon, IrsaAddonRole, IrsaCluster } from '../src';
+import { IrsaAddon, IrsaAddonRole, IrsaCluster, ServiceAccountIdentity } from '../src';
 import { ACCOUNT, SEED_ISSUER, SEED_ISSUER_URL, testStack } from './support/app';
 import { audit } from './support/trust-audit';
 import { readStacks } from '../src/verify/cloud-assembly';
@@ -126,6 +126,23 @@ describe('IrsaAddonRole', () => {
     expect(() => irsa.addAddonRole('Efs', IrsaAddon.efsCsiDriver(), { serviceAccountName: 'efs' })).toThrow(new Error("IrsaAddonRole 'Stack/Irsa/Efs': " +
       'serviceAccountName is set, but aws-efs-csi-driver has 2 ServiceAccounts (efs-csi-controller-sa, efs-csi-node-sa), which the role trusts ' +
       'by their own names. Leave serviceAccountName out.'));
+  });
+
+  test('uses EKS Pod Identity when asked: an association per ServiceAccount, and no annotation in the chart\'s values', () => {
+    // GIVEN
+    const stack = testStack();
+    const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod' });
+
+    // WHEN
+    const efs = irsa.addAddonRole('Efs', IrsaAddon.efsCsiDriver(), { identity: ServiceAccountIdentity.POD_IDENTITY });
+
+    // THEN
+    const associations = Object.values(Template.fromStack(stack).findResources('AWS::EKS::PodIdentityAssociation')).map(a => a.Properties);
+    expect(associations.map(a => `${a.ClusterName}/${a.Namespace}/${a.ServiceAccount}`)).toEqual(['prod/kube-system/efs-csi-controller-sa', 'prod/kube-system/efs-csi-node-sa']);
+    const [statement] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0].Properties.AssumeRolePolicyDocument.Statement;
+    expect(statement.Condition.StringEquals['aws:RequestTag/kubernetes-service-account']).toEqual(['efs-csi-controller-sa', 'efs-csi-node-sa']);
+    expect(efs.helmValues().controller.serviceAccount.annotations).toEqual({});
+    expect(audit(stack)).toEqual([]);
   });
 
   describe('addHelmChart', () => {

@@ -1,9 +1,10 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { IrsaCluster } from '../src';
-import { SEED_ISSUER, SEED_ISSUER_URL, testStack } from './support/app';
+import { IrsaCluster, ServiceAccountIdentity } from '../src';
+import { SEED_ISSUER, SEED_ISSUER_URL, testApp, testStack } from './support/app';
 
 const IMPORTED_ARN = `arn:aws:iam::123456789012:oidc-provider/${SEED_ISSUER}`;
 
@@ -244,7 +245,7 @@ describe('IrsaCluster', () => {
     });
 
     test('requires an issuer or a cluster', () => {
-      const message = (id: string) => `IrsaCluster 'Stack/${id}': pass issuerUrl (the cluster's OIDC issuer) or cluster (an eks.Cluster defined in this app).`;
+      const message = (id: string) => `IrsaCluster 'Stack/${id}': pass issuerUrl (the cluster's OIDC issuer), cluster (an eks.Cluster defined in this app) or eksV2Cluster.`;
       expect(() => new IrsaCluster(stack, 'Irsa', {})).toThrow(new Error(message('Irsa')));
       expect(() => new IrsaCluster(stack, 'NoProps')).toThrow(new Error(message('NoProps')));
     });
@@ -286,6 +287,84 @@ describe('IrsaCluster', () => {
       const issuerUrl = new CfnParameter(stack, 'IssuerUrl').valueAsString;
       const clientIds = new CfnParameter(stack, 'ClientIds', { type: 'List<String>' }).valueAsList;
       expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl, clientIds, thumbprints: [issuerUrl] })).not.toThrow();
+    });
+  });
+
+  describe('the cluster, for EKS Pod Identity', () => {
+    test('knows the name and ARN it is given, and adds the Pod Identity Agent add-on once, with a version', () => {
+      // GIVEN
+      const stack = testStack();
+
+      // WHEN
+      const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod', podIdentityAgent: true, podIdentityAgentVersion: 'v1.3.4-eksbuild.1' });
+
+      // THEN
+      expect(irsa.clusterName).toBe('prod');
+      expect(stack.resolve(irsa.clusterArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:eu-west-2:123456789012:cluster/prod']] });
+      Template.fromStack(stack).templateMatches({
+        Resources: { IrsaPodIdentityAgentE48B6E38: { Type: 'AWS::EKS::Addon', Properties: { AddonName: 'eks-pod-identity-agent', ClusterName: 'prod', AddonVersion: 'v1.3.4-eksbuild.1' } } },
+      });
+      expect(irsa.podIdentityAgent).toBe(irsa.node.findChild('PodIdentityAgent'));
+    });
+
+    test('adds no agent by default: EKS Auto Mode runs it already', () => {
+      const stack = testStack();
+      new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod' });
+      Template.fromStack(stack).resourceCountIs('AWS::EKS::Addon', 0);
+    });
+
+    test('reads the name and ARN of an aws-eks cluster, and of an aws-eks-v2 cluster with its issuer', () => {
+      const stack = testStack();
+      const v1 = eks.Cluster.fromClusterAttributes(stack, 'V1', { clusterName: 'blue' });
+      const v2 = new eksv2.Cluster(stack, 'V2', { version: eksv2.KubernetesVersion.V1_33 });
+      const blue = new IrsaCluster(stack, 'Blue', { issuerUrl: SEED_ISSUER_URL, cluster: v1 });
+      const green = new IrsaCluster(stack, 'Green', { eksV2Cluster: v2 });
+      expect([blue.clusterName, blue.clusterArn]).toEqual([v1.clusterName, v1.clusterArn]);
+      expect([green.clusterName, green.clusterArn, green.issuerUrl]).toEqual([v2.clusterName, v2.clusterArn, v2.clusterOpenIdConnectIssuerUrl]);
+      green.addServiceAccountRole('Orders', { namespace: 'shop', name: 'orders', identity: ServiceAccountIdentity.POD_IDENTITY });
+      Template.fromStack(stack).hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: { Ref: stack.resolve((v2.node.defaultChild as eksv2.CfnCluster).logicalId) } });
+    });
+
+    test('refuses a second provider for an aws-eks-v2 cluster that has one', () => {
+      const stack = testStack();
+      const v2 = new eksv2.Cluster(stack, 'V2', { version: eksv2.KubernetesVersion.V1_33 });
+      const existing = v2.openIdConnectProvider;
+      new IrsaCluster(stack, 'Irsa', { eksV2Cluster: v2 });
+      expect(() => (stack.node.root as App).synth()).toThrow(new Error('Validation failed with the following errors:\n  ' +
+        `[Stack/Irsa] cluster 'Stack/V2' already has an IAM OIDC provider ('${existing.node.path}'), and IAM allows one per issuer. ` +
+        'Use it instead of creating another: IrsaCluster.fromIrsaClusterAttributes(scope, id, { openIdConnectProviderArn: ' +
+        'cluster.openIdConnectProvider.openIdConnectProviderArn, kubectlCluster: cluster }).'));
+    });
+
+    test.each([
+      ['both cluster kinds', (stack: Stack) => ({ cluster: eks.Cluster.fromClusterAttributes(stack, 'V1', { clusterName: 'a' }), eksV2Cluster: eksv2.Cluster.fromClusterAttributes(stack, 'V2', { clusterName: 'b' }), issuerUrl: SEED_ISSUER_URL }),
+        'pass cluster (an aws-eks cluster) or eksV2Cluster (an aws-eks-v2 cluster), not both.'],
+      ['a name beside a cluster', (stack: Stack) => ({ cluster: eks.Cluster.fromClusterAttributes(stack, 'V1', { clusterName: 'a' }), clusterName: 'a', issuerUrl: SEED_ISSUER_URL }),
+        "clusterName is set, but the name comes from cluster 'Stack/V1'. Leave clusterName out."],
+      ['an invalid name', () => ({ clusterName: 'prod cluster', issuerUrl: SEED_ISSUER_URL }),
+        'clusterName "prod cluster" is not an EKS cluster name. Use the name the cluster has in EKS: 1-100 letters, digits, "-" or "_", starting with a letter or digit.'],
+      ['an agent without a name', () => ({ podIdentityAgent: true, issuerUrl: SEED_ISSUER_URL }),
+        "podIdentityAgent needs the cluster's name. Pass clusterName (or cluster, or eksV2Cluster)."],
+      ['an agent version without the agent', () => ({ podIdentityAgentVersion: 'v1', clusterName: 'prod', issuerUrl: SEED_ISSUER_URL }),
+        'podIdentityAgentVersion is set, but podIdentityAgent is not. Set podIdentityAgent: true, or leave the version out.'],
+    ])('refuses %s', (_, props, message) => {
+      const stack = testStack();
+      expect(() => new IrsaCluster(stack, 'Irsa', props(stack))).toThrow(new Error(`IrsaCluster 'Stack/Irsa': ${message}`));
+    });
+
+    test('refuses a second agent for the same cluster, and one beside aws-cdk-lib\'s own', () => {
+      const app = testApp();
+      const first = new IrsaCluster(new Stack(app, 'A', { env: { account: '123456789012', region: 'eu-west-2' } }), 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod', podIdentityAgent: true });
+      expect(() => new IrsaCluster(new Stack(app, 'B', { env: { account: '123456789012', region: 'eu-west-2' } }), 'Irsa', { issuerUrl: new CfnParameter(first, 'Url').valueAsString, clusterName: 'prod', podIdentityAgent: true }))
+        .toThrow(new Error("IrsaCluster 'B/Irsa': 'A/Irsa' already adds the EKS Pod Identity Agent add-on to cluster prod, and a cluster has one add-on of a name. Leave podIdentityAgent out here."));
+
+      const stack = testStack();
+      const v2 = new eksv2.Cluster(stack, 'V2', { version: eksv2.KubernetesVersion.V1_33 });
+      new IrsaCluster(stack, 'Irsa', { eksV2Cluster: v2, podIdentityAgent: true });
+      void v2.eksPodIdentityAgent;
+      expect(() => (stack.node.root as App).synth()).toThrow(new Error('Validation failed with the following errors:\n  ' +
+        "[Stack/Irsa] cluster 'Stack/V2' already has the EKS Pod Identity Agent add-on, which aws-cdk-lib added for a ServiceAccount with " +
+        'identityType POD_IDENTITY, and a cluster has one add-on of a name. Leave podIdentityAgent out.'));
     });
   });
 });

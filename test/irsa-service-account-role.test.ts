@@ -1,8 +1,10 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IrsaCluster, IrsaServiceAccountRole } from '../src';
+import { IrsaCluster, IrsaServiceAccountRole, ServiceAccountIdentity } from '../src';
 import { ACCOUNT, SEED_ISSUER, SEED_ISSUER_URL, testStack } from './support/app';
+import { audit } from './support/trust-audit';
 
 const SUB = `${SEED_ISSUER}:sub`;
 const AUD = `${SEED_ISSUER}:aud`;
@@ -112,5 +114,117 @@ describe('IrsaServiceAccountRole', () => {
     const role = imported.addServiceAccountRole('Agent', { namespace: 'monitoring', name: 'agent' });
     expect(role).toBeInstanceOf(IrsaServiceAccountRole);
     expect(role.node.path).toBe('Stack/Irsa/Agent');
+  });
+});
+
+describe('IrsaServiceAccountRole with EKS Pod Identity', () => {
+  const CLUSTER_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:eu-west-2:123456789012:cluster/prod']] };
+  const podStatement = (names: string | string[], namespace = 'shop', clusterArn: unknown = CLUSTER_ARN) => ({
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Effect: 'Allow',
+    Principal: { Service: 'pods.eks.amazonaws.com' },
+    Condition: {
+      StringEquals: {
+        'aws:RequestTag/eks-cluster-arn': clusterArn,
+        'aws:RequestTag/kubernetes-namespace': namespace,
+        'aws:RequestTag/kubernetes-service-account': names,
+      },
+    },
+  });
+
+  function prod(stack: Stack) {
+    return new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod' });
+  }
+
+  function trustOf(stack: Stack) {
+    return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0].Properties.AssumeRolePolicyDocument.Statement;
+  }
+
+  test('POD_IDENTITY trusts pods.eks.amazonaws.com for the cluster, namespace and ServiceAccount only, with an association and no annotation', () => {
+    // GIVEN
+    const stack = testStack();
+
+    // WHEN
+    const role = prod(stack).addServiceAccountRole('Orders', { namespace: 'shop', name: 'orders', identity: ServiceAccountIdentity.POD_IDENTITY });
+
+    // THEN
+    expect(trustOf(stack)).toEqual([podStatement('orders')]);
+    const roleId = stack.resolve((role.role.node.defaultChild as iam.CfnRole).logicalId);
+    Template.fromStack(stack).resourcePropertiesCountIs('AWS::EKS::PodIdentityAssociation', {
+      ClusterName: 'prod', Namespace: 'shop', ServiceAccount: 'orders', RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+    }, 1);
+    expect(role.serviceAccountAnnotations).toEqual({});
+    expect(role.serviceAccountHelmValues()).toEqual({ create: true, name: 'orders', annotations: {} });
+    expect(role.podIdentityAssociation()).toBe(role.node.findChild('PodIdentityAssociation'));
+    expect(audit(stack)).toEqual([]);
+  });
+
+  test('IRSA_AND_POD_IDENTITY has both trusts, the association and the annotation, for moving a workload', () => {
+    const stack = testStack();
+    const role = prod(stack).addServiceAccountRole('Orders', { namespace: 'shop', name: 'orders', identity: ServiceAccountIdentity.IRSA_AND_POD_IDENTITY });
+    expect(trustOf(stack)).toEqual([
+      expect.objectContaining({ Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { [SUB]: 'system:serviceaccount:shop:orders', [AUD]: 'sts.amazonaws.com' } } }),
+      podStatement('orders'),
+    ]);
+    Template.fromStack(stack).resourceCountIs('AWS::EKS::PodIdentityAssociation', 1);
+    expect(role.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': role.roleArn });
+    expect(audit(stack)).toEqual([]);
+  });
+
+  test('trust() adds names of one namespace to one statement, and a statement per namespace and cluster, each with its association', () => {
+    // GIVEN
+    const stack = testStack();
+    const irsa = prod(stack);
+    const staging = new IrsaCluster(stack, 'Staging', { issuerUrl: `${SEED_ISSUER_URL}0`, clusterName: 'staging' });
+    const role = irsa.addServiceAccountRole('Orders', { namespace: 'shop', name: 'orders', identity: ServiceAccountIdentity.POD_IDENTITY });
+
+    // WHEN
+    role.trust(irsa, { name: 'orders-canary' });
+    role.trust(irsa, { namespace: 'billing', name: 'orders' });
+    role.trust(staging);
+
+    // THEN
+    const stagingArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':eks:eu-west-2:123456789012:cluster/staging']] };
+    expect(trustOf(stack)).toEqual([
+      podStatement(['orders', 'orders-canary']),
+      podStatement('orders', 'billing'),
+      podStatement('orders', 'shop', stagingArn),
+    ]);
+    const associations = Object.values(Template.fromStack(stack).findResources('AWS::EKS::PodIdentityAssociation')).map(a => a.Properties);
+    expect(associations.map(a => `${a.ClusterName}/${a.Namespace}/${a.ServiceAccount}`))
+      .toEqual(['prod/shop/orders', 'prod/shop/orders-canary', 'prod/billing/orders', 'staging/shop/orders']);
+    expect(role.podIdentityAssociation('billing', 'orders')).toBeDefined();
+    expect(role.podIdentityAssociation('shop', 'orders', staging)).toBeDefined();
+    expect(audit(stack)).toEqual([]);
+  });
+
+  test('refuses what EKS Pod Identity cannot do: an unknown cluster name, a namespace wildcard, IRSA-only options', () => {
+    const stack = testStack();
+    const unnamed = new IrsaCluster(stack, 'Unnamed', { issuerUrl: SEED_ISSUER_URL });
+    expect(() => unnamed.addServiceAccountRole('A', { name: 'a', identity: ServiceAccountIdentity.POD_IDENTITY })).toThrow(new Error(
+      "IrsaServiceAccountRole 'Stack/Unnamed/A': identity is POD_IDENTITY, but the name of the cluster of 'Stack/Unnamed' is not known, and " +
+      'EKS Pod Identity associations name the cluster. Pass clusterName (or cluster, or eksV2Cluster) to the IrsaCluster, or clusterName to ' +
+      'IrsaCluster.fromIrsaClusterAttributes.'));
+    const imported = IrsaCluster.fromOidcProviderArn(stack, 'Imported', `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`);
+    expect(() => imported.addServiceAccountRole('B', { name: 'b', identity: ServiceAccountIdentity.IRSA_AND_POD_IDENTITY }))
+      .toThrow(/^IrsaServiceAccountRole 'Stack\/Imported\/B': identity is IRSA_AND_POD_IDENTITY, but the name of the cluster/);
+
+    const named = new IrsaCluster(stack, 'Named', { issuerUrl: `${SEED_ISSUER_URL}0`, clusterName: 'prod' });
+    const role = named.addServiceAccountRole('C', { name: 'c', identity: ServiceAccountIdentity.POD_IDENTITY });
+    expect(() => role.trustAllServiceAccountsInNamespace(named, 'jobs')).toThrow(new Error("IrsaServiceAccountRole 'Stack/Named/C': " +
+      'trustAllServiceAccountsInNamespace cannot work with EKS Pod Identity (identity POD_IDENTITY): an association names one ' +
+      'ServiceAccount. Call trust() with each name, or use identity IRSA for a namespace wildcard.'));
+    expect(() => named.addServiceAccountRole('D', { name: 'd', identity: ServiceAccountIdentity.POD_IDENTITY, audience: 'vault', tokenExpiration: Duration.hours(1) }))
+      .toThrow(new Error("IrsaServiceAccountRole 'Stack/Named/D': audience, tokenExpiration are set, but only IRSA reads them, and identity is " +
+        'POD_IDENTITY. Leave them out, or use IRSA_AND_POD_IDENTITY.'));
+  });
+
+  test('works with an imported provider that knows its cluster name', () => {
+    const stack = testStack();
+    const imported = IrsaCluster.fromIrsaClusterAttributes(stack, 'Imported', {
+      openIdConnectProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`, clusterName: 'prod',
+    });
+    imported.addServiceAccountRole('Orders', { namespace: 'shop', name: 'orders', identity: ServiceAccountIdentity.POD_IDENTITY });
+    expect(trustOf(stack)).toEqual([podStatement('orders')]);
   });
 });

@@ -2,7 +2,7 @@ import { Aspects, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IrsaAddon, IrsaChecks, IrsaCluster, IrsaServiceAccount } from '../src';
+import { IrsaAddon, IrsaChecks, IrsaCluster, IrsaServiceAccount, ServiceAccountIdentity } from '../src';
 import { SEED_ISSUER_URL, testStack } from './support/app';
 
 /*
@@ -113,5 +113,18 @@ describe('identities of deployed resources', () => {
       'Stack/Irsa/S3Csi/Resource/Resource': { logicalId: 'IrsaS3Csi2F4C2340', roleName: 'Stack-Irsa-S3Csi-C0982C70' },
     });
     expect(stack.resolve((s3Csi.node.findChild('AddonPolicy').node.defaultChild as iam.CfnPolicy).logicalId)).toBe('IrsaS3CsiAddonPolicyD68AEEEE');
+  });
+
+  test('do not change while a ServiceAccount moves from IRSA to EKS Pod Identity', () => {
+    const identitiesWith = (identity: ServiceAccountIdentity) => {
+      const stack = testStack();
+      const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod' });
+      irsa.addServiceAccount('CanDoStuff', { namespace: 'testing', name: 'can-do-stuff-on-aws', identity });
+      return identities(stack);
+    };
+    const irsa = identitiesWith(ServiceAccountIdentity.IRSA);
+    expect(irsa['Stack/Irsa/CanDoStuff/Resource/Resource']).toEqual(README_APP['Stack/Irsa/CanDoStuff/Resource/Resource']);
+    expect(identitiesWith(ServiceAccountIdentity.IRSA_AND_POD_IDENTITY)).toEqual(irsa);
+    expect(identitiesWith(ServiceAccountIdentity.POD_IDENTITY)).toEqual(irsa);
   });
 });

@@ -1,9 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
-
-/** EKS cluster names: 1–100 characters, letters, digits, `-` and `_`, starting with a letter or digit. */
-const EKS_CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+import { EKS_CLUSTER_NAME } from '../private/validate-eks';
 
 /**
  * Fails unless `clusterName` is a literal EKS cluster name. Presets that call this put the name into IAM condition keys

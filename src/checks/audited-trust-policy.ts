@@ -1,6 +1,13 @@
 import { OIDC_PROVIDER_IN_ARN } from '../private/irsa-constants';
 import { arnOfIssuerIntrinsic, issuerOfArnIntrinsic, providerResourceIssuer, urlOfIssuerIntrinsic } from '../private/issuer-intrinsics';
-import { asArray, federatedPrincipalsOf, isObject, isWebIdentityStatement, mentionsWebIdentity } from '../private/policy-statements';
+import {
+  asArray,
+  federatedPrincipalsOf,
+  isObject,
+  isPodIdentityStatement,
+  isWebIdentityStatement,
+  mentionsWebIdentity,
+} from '../private/policy-statements';
 import { StackValues } from '../private/stack-values';
 import { estimateTrustPolicySize } from '../private/trust-policy-size';
 
@@ -68,12 +75,34 @@ export interface AuditedStatement {
   readonly conditions: AuditedCondition[];
 }
 
-/** A role's trust policy, as far as it concerns web identities. */
+/** A condition of an EKS Pod Identity statement. */
+export interface AuditedPodIdentityCondition {
+  readonly operator: string;
+  /** The condition key, quoted for messages. */
+  readonly keyShown: string;
+  /** The session tag the key reads (`kubernetes-namespace` of `aws:RequestTag/kubernetes-namespace`), in lower case. */
+  readonly requestTag?: string;
+  readonly values: AuditedValue[];
+}
+
+/** A statement that lets `pods.eks.amazonaws.com` (EKS Pod Identity) assume the role. */
+export interface AuditedPodIdentityStatement {
+  /** `Statement[<index>]`, with its Sid when it has one. */
+  readonly where: string;
+  /** Whether some statement of the policy lets EKS Pod Identity call `sts:TagSession`, which it needs. */
+  readonly tagSessionAllowed: boolean;
+  /** The condition block, or blocks of single operators, that are only known at deploy time. */
+  readonly deployTimeConditions: DeployTimePart[];
+  readonly conditions: AuditedPodIdentityCondition[];
+}
+
+/** A role's trust policy, as far as it concerns ServiceAccounts: web identities and EKS Pod Identity. */
 export interface AuditedTrustPolicy {
   /** The whole policy, quoted, when it is only known at deploy time and mentions web identities. */
   readonly deployTimePolicy?: string;
   readonly statements: AuditedStatement[];
-  /** The characters IAM would count (deploy-time parts at their longest), when any statement lets web identities in. */
+  readonly podIdentityStatements: AuditedPodIdentityStatement[];
+  /** The characters IAM would count (deploy-time parts at their longest), when any statement is for ServiceAccounts. */
   readonly estimatedSize?: number;
 }
 
@@ -101,12 +130,45 @@ class TrustPolicyReader {
 
   public read(document: unknown): AuditedTrustPolicy {
     if (!isObject(document)) {
-      return { deployTimePolicy: this.deployTimeWebIdentity(document), statements: [] };
+      return { deployTimePolicy: this.deployTimeWebIdentity(document), statements: [], podIdentityStatements: [] };
     }
-    const statements = asArray(document.Statement)
+    const all = asArray(document.Statement);
+    const statements = all
       .map((statement, index) => this.statement(statement, index))
       .filter((s): s is AuditedStatement => s !== undefined);
-    return { statements, estimatedSize: statements.length > 0 ? estimateTrustPolicySize(document, this.values) : undefined };
+    const podIdentityStatements = this.podIdentityStatements(all);
+    const checked = statements.length + podIdentityStatements.length > 0;
+    return { statements, podIdentityStatements, estimatedSize: checked ? estimateTrustPolicySize(document, this.values) : undefined };
+  }
+
+  /** The statements that let EKS Pod Identity call `sts:AssumeRole` (a deploy-time Effect or Action counts as one that may). */
+  private podIdentityStatements(statements: unknown[]): AuditedPodIdentityStatement[] {
+    const isDeployTime = (value: unknown) => this.values.isDeployTime(value);
+    const tagSessionAllowed = statements.some(s => isPodIdentityStatement(s, 'sts:TagSession', isDeployTime));
+    return statements.flatMap((statement, index) => {
+      if (!isPodIdentityStatement(statement, 'sts:AssumeRole', isDeployTime) || !isObject(statement)) return [];
+      const where = typeof statement.Sid === 'string' ? `Statement[${index}] (${statement.Sid})` : `Statement[${index}]`;
+      return [{ where, tagSessionAllowed, ...this.podIdentityConditions(statement.Condition) }];
+    });
+  }
+
+  private podIdentityConditions(condition: unknown): Pick<AuditedPodIdentityStatement, 'deployTimeConditions' | 'conditions'> {
+    if (condition !== undefined && !isObject(condition)) {
+      return { deployTimeConditions: [{ part: 'the Condition block', shown: this.show(String(condition)) }], conditions: [] };
+    }
+    const deployTimeConditions: DeployTimePart[] = [];
+    const conditions: AuditedPodIdentityCondition[] = [];
+    for (const [operator, block] of Object.entries(condition ?? {})) {
+      if (!isObject(block)) {
+        deployTimeConditions.push({ part: operator, shown: this.show(String(block)) });
+        continue;
+      }
+      for (const [key, value] of Object.entries(block)) {
+        const requestTag = /^aws:requesttag\/(.+)$/i.exec(key)?.[1].toLowerCase();
+        conditions.push({ operator, keyShown: this.show(key), requestTag, values: asArray(value).map(v => this.value(String(v))) });
+      }
+    }
+    return { deployTimeConditions, conditions };
   }
 
   /** The statement, if it lets web identities in (a deploy-time Effect or Action counts as one that may). */

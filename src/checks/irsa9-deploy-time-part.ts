@@ -10,7 +10,7 @@ export const IRSA9: TrustRule = {
   id: 'IRSA9',
   level: 'error',
   summary: 'a part only known at deploy time, so it cannot be checked: the policy or a statement (when they mention web identities), ' +
-    'the principal, a condition block, or the issuer of a condition key',
+    'the principal, a condition block (also of an EKS Pod Identity statement), or the issuer of a condition key',
   fix: 'Write the trust policy into the template (`Stack.toJsonString` renders token keys without a custom resource), or ' +
     'acknowledge IRSA9 after reviewing the deployed policy.',
   checkPolicy: policy => (policy.deployTimePolicy === undefined ? [] : [error(IRSA9,
@@ -23,6 +23,9 @@ export const IRSA9: TrustRule = {
     ...statement.deployTimeConditions.map(({ part, shown }) => error(IRSA9,
       `${part} of ${statement.where} is only known at deploy time (${shown}), ${CONDITIONS_FIX}`)),
   ],
+  checkPodIdentity: statement => statement.deployTimeConditions.map(({ part, shown }) => error(IRSA9,
+    `${part} of ${statement.where} is only known at deploy time (${shown}), so its EKS Pod Identity conditions cannot be checked. ` +
+    'Write the conditions into the template, or acknowledge IRSA9 after reviewing the deployed policy.')),
   checkCondition: (condition, statement) => condition.issuerMatches
     .filter(m => m.match === 'unknown')
     .map(({ provider }) => error(IRSA9, `${statement.where} checks ${condition.keyShown}, and which issuer that key names cannot be ` +

@@ -1,5 +1,9 @@
 import { auditedTrustPolicyOf } from './audited-trust-policy';
 import { IRSA1 } from './irsa1-subject-not-pinned';
+import { IRSA10 } from './irsa10-pod-identity-without-tag-session';
+import { IRSA11 } from './irsa11-pod-identity-subject-not-pinned';
+import { IRSA12 } from './irsa12-pod-identity-cluster-not-pinned';
+import { IRSA13 } from './irsa13-pod-identity-unknown-session-tag';
 import { IRSA2 } from './irsa2-audience-not-pinned';
 import { IRSA3 } from './irsa3-weak-operator';
 import { IRSA4 } from './irsa4-namespace-wildcard';
@@ -12,12 +16,12 @@ import { Finding, TrustRule } from './trust-rule';
 import { StackValues } from '../private/stack-values';
 
 /** The rules of IrsaChecks, in the order of their IDs: the table the reporting, the doc comment and the README follow. */
-export const IRSA_RULES: readonly TrustRule[] = [IRSA1, IRSA2, IRSA3, IRSA4, IRSA5, IRSA6, IRSA7, IRSA8, IRSA9];
+export const IRSA_RULES: readonly TrustRule[] = [IRSA1, IRSA2, IRSA3, IRSA4, IRSA5, IRSA6, IRSA7, IRSA8, IRSA9, IRSA10, IRSA11, IRSA12, IRSA13];
 
 /**
  * Checks a role's trust policy (already read with `values`) against every rule. Only `Allow` statements that let an
- * IAM OIDC provider (or everyone) call `sts:AssumeRoleWithWebIdentity` are checked: statements for Cognito, SAML or
- * AWS principals are out of scope. Per statement, findings about single conditions come before findings about the
+ * IAM OIDC provider (or everyone) call `sts:AssumeRoleWithWebIdentity`, or EKS Pod Identity (`pods.eks.amazonaws.com`)
+ * call `sts:AssumeRole`, are checked: statements for Cognito, SAML, AWS or other service principals are out of scope. Per statement, findings about single conditions come before findings about the
  * statement as a whole; findings about the whole policy come last.
  */
 export function auditTrustPolicy(document: unknown, values: StackValues, rules: readonly TrustRule[] = IRSA_RULES): Finding[] {
@@ -26,5 +30,6 @@ export function auditTrustPolicy(document: unknown, values: StackValues, rules: 
     ...statement.conditions.flatMap(condition => rules.flatMap(rule => rule.checkCondition?.(condition, statement) ?? [])),
     ...rules.flatMap(rule => rule.checkStatement?.(statement) ?? []),
   ]);
-  return [...statementFindings, ...rules.flatMap(rule => rule.checkPolicy?.(policy) ?? [])];
+  const podIdentityFindings = policy.podIdentityStatements.flatMap(statement => rules.flatMap(rule => rule.checkPodIdentity?.(statement) ?? []));
+  return [...statementFindings, ...podIdentityFindings, ...rules.flatMap(rule => rule.checkPolicy?.(policy) ?? [])];
 }

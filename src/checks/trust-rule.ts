@@ -1,4 +1,4 @@
-import { AuditedCondition, AuditedStatement, AuditedTrustPolicy } from './audited-trust-policy';
+import { AuditedCondition, AuditedPodIdentityStatement, AuditedStatement, AuditedTrustPolicy } from './audited-trust-policy';
 
 /** A rule a trust policy breaks, with what is wrong and the fix. */
 export interface Finding {
@@ -11,19 +11,22 @@ export interface Finding {
 
 /**
  * One rule of the pack: its row in the rule table, and pure checks of the parts of a trust policy it is about. A rule
- * may check single conditions, whole statements and the whole policy; the pack reports, per statement, the findings
- * about its conditions first and then those about the statement, then those about the policy.
+ * may check single conditions, whole statements, EKS Pod Identity statements and the whole policy; the pack reports,
+ * per web-identity statement, the findings about its conditions first and then those about the statement, then those
+ * about EKS Pod Identity statements, then those about the policy.
  */
 export interface TrustRule {
   readonly id: string;
   /** How findings are reported: errors fail `cdk synth`. */
-  readonly level: 'error' | 'warning, or error';
+  readonly level: 'error' | 'warning' | 'warning, or error';
   /** What it flags, in one line (the README table and the `IrsaChecks` doc comment are made from it). */
   readonly summary: string;
   /** How to fix what it flags, in one line. */
   readonly fix: string;
   readonly checkCondition?: (condition: AuditedCondition, statement: AuditedStatement) => Finding[];
   readonly checkStatement?: (statement: AuditedStatement) => Finding[];
+  /** Findings about one statement that lets EKS Pod Identity assume the role. */
+  readonly checkPodIdentity?: (statement: AuditedPodIdentityStatement) => Finding[];
   readonly checkPolicy?: (policy: AuditedTrustPolicy) => Finding[];
 }
 

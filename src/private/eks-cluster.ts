@@ -1,13 +1,17 @@
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import { IConstruct } from 'constructs';
 import { fail } from './construct-error';
 
+/** An EKS cluster of aws-cdk-lib's aws-eks or aws-eks-v2 module: both have the members cdk-irsa reads. */
+export type AnyEksCluster = eks.ICluster | eksv2.ICluster;
+
 /**
- * The OIDC issuer URL of an aws-cdk-lib EKS cluster. Only a cluster defined in the app knows it (as a deploy-time
- * attribute); `eks.ICluster` does not declare it and an imported cluster has no way to read it.
+ * The OIDC issuer URL of an aws-cdk-lib EKS cluster (aws-eks or aws-eks-v2). Only a cluster defined in the app knows
+ * it (as a deploy-time attribute); `ICluster` does not declare it and an imported cluster has no way to read it.
  */
-export function issuerUrlOfCluster(scope: IConstruct, kind: string, cluster: eks.ICluster): string {
-  const issuerUrl = (cluster as Partial<eks.Cluster>).clusterOpenIdConnectIssuerUrl;
+export function issuerUrlOfCluster(scope: IConstruct, kind: string, cluster: AnyEksCluster): string {
+  const issuerUrl = (cluster as { clusterOpenIdConnectIssuerUrl?: string }).clusterOpenIdConnectIssuerUrl;
   if (issuerUrl === undefined) {
     fail(scope, kind, `the OIDC issuer of cluster '${cluster.node.path}' is not known to aws-cdk-lib (it is imported). ` +
       'Pass issuerUrl (`aws eks describe-cluster --name <name> --query cluster.identity.oidc.issuer`), ' +

@@ -24,3 +24,31 @@ export const SERVICE_ACCOUNT_SUBJECT_PREFIX = 'system:serviceaccount:';
 export function serviceAccountSubject(namespace: string, name: string | undefined): string {
   return `${SERVICE_ACCOUNT_SUBJECT_PREFIX}${namespace}:${name ?? '*'}`;
 }
+
+/** The service principal EKS Pod Identity assumes roles as. */
+export const POD_IDENTITY_SERVICE_PRINCIPAL = 'pods.eks.amazonaws.com';
+
+/** What EKS Pod Identity calls: `sts:AssumeRole` with session tags, which needs `sts:TagSession` too. */
+export const POD_IDENTITY_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
+
+/**
+ * The session tags EKS Pod Identity sets on every role session, as the EKS User Guide lists them ("Grant Pods access
+ * to AWS resources based on tags", pod-id-abac, and "Create IAM role with trust policy required by EKS Pod Identity",
+ * pod-id-role). A trust condition on any other request tag can never hold, so the role would be unusable.
+ */
+export const POD_IDENTITY_SESSION_TAGS = [
+  'eks-cluster-arn',
+  'eks-cluster-name',
+  'kubernetes-namespace',
+  'kubernetes-service-account',
+  'kubernetes-pod-name',
+  'kubernetes-pod-uid',
+];
+
+/** The condition key of a request tag, as trust policies name it. */
+export function requestTagKey(tag: string): string {
+  return `aws:RequestTag/${tag}`;
+}
+
+/** The name of the EKS add-on that runs the EKS Pod Identity Agent on the nodes. */
+export const POD_IDENTITY_AGENT_ADDON = 'eks-pod-identity-agent';

@@ -1,7 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
 import { IConstruct } from 'constructs';
 import { fail } from './construct-error';
+import { AnyEksCluster } from './eks-cluster';
 
 /*
  * IAM keeps one OIDC provider per issuer URL per account: a second `AWS::IAM::OIDCProvider` for the same URL fails
@@ -32,20 +32,21 @@ export function claimIssuer(scope: IConstruct, kind: string, issuerUrl: string):
  * The path of an OIDC provider that aws-cdk-lib already creates or imports for `cluster`, if any. For a cluster
  * defined in the app, `cluster.openIdConnectProvider` would create one, so only existing children are looked at.
  */
-export function existingProviderOf(cluster: eks.ICluster): string | undefined {
-  if ((cluster as Partial<eks.Cluster>).clusterOpenIdConnectIssuerUrl !== undefined) {
+export function existingProviderOf(cluster: AnyEksCluster): string | undefined {
+  if ((cluster as { clusterOpenIdConnectIssuerUrl?: string }).clusterOpenIdConnectIssuerUrl !== undefined) {
     const created = cluster.node.tryFindChild('OpenIdConnectProvider') ?? cluster.node.tryFindChild('OidcProviderNative');
     return created?.node.path;
   }
+  // An imported cluster's getter throws when it was given no provider, and aws-cdk-lib has no other way to ask.
   try {
     return cluster.openIdConnectProvider.node.path;
   } catch {
-    return undefined; // an imported cluster without a provider
+    return undefined;
   }
 }
 
 /** Validation for an IrsaCluster built on `cluster`: the cluster must not have a provider of its own. */
-export function validateNoClusterProvider(cluster: eks.ICluster): string[] {
+export function validateNoClusterProvider(cluster: AnyEksCluster): string[] {
   const existing = existingProviderOf(cluster);
   if (existing === undefined) return [];
   return [`cluster '${cluster.node.path}' already has an IAM OIDC provider ('${existing}'), and IAM allows one per issuer. ` +

@@ -1,4 +1,4 @@
-import { ASSUME_ROLE_WITH_WEB_IDENTITY } from './irsa-constants';
+import { ASSUME_ROLE_WITH_WEB_IDENTITY, POD_IDENTITY_SERVICE_PRINCIPAL } from './irsa-constants';
 import { globToRegExp } from './policy-conditions';
 
 /*
@@ -51,6 +51,17 @@ export function isWebIdentityStatement(statement: unknown, isDeployTime: (value:
   const principal = statement.Principal;
   return statement.NotPrincipal !== undefined || principal === '*' || isDeployTime(principal)
     || (isObject(principal) && (principal.Federated !== undefined || asArray(principal.AWS).some(entry => entry === '*' || isDeployTime(entry))));
+}
+
+/**
+ * Whether a statement lets EKS Pod Identity (`pods.eks.amazonaws.com`) call `action`, by default `sts:AssumeRole`;
+ * a deploy-time Effect or action counts as one that may.
+ */
+export function isPodIdentityStatement(statement: unknown, action: string = 'sts:AssumeRole',
+  isDeployTime: (value: unknown) => boolean = () => false): boolean {
+  return isObject(statement) && (statement.Effect === 'Allow' || isDeployTime(statement.Effect)) &&
+    isObject(statement.Principal) && asArray(statement.Principal.Service).includes(POD_IDENTITY_SERVICE_PRINCIPAL) &&
+    coversAction(statement, action, isDeployTime);
 }
 
 /** Text that marks a value nobody can read before deployment as being about web identities (compared in lower case). */

@@ -5,6 +5,7 @@ import { JSONWebKeySet } from 'jose';
 import { InputError, readStacks } from './cloud-assembly';
 import { UnresolvedValueError } from './deploy-time-values';
 import { DeployedAccount, deployedAccountOf, DeployedRole, OidcProvider } from './deployed-account';
+import { PodIdentityCheck } from './pod-identity-check';
 import { audiencesOf, readTokenClaims, ServiceAccountTokenClaims } from './token-claims';
 import { WebIdentityCheck, WebIdentityDecision } from './web-identity-check';
 import { serviceAccountSubject, STS_AUDIENCE } from '../private/irsa-constants';
@@ -13,7 +14,8 @@ import { parseOidcProviderArn } from '../private/issuer';
 const USAGE = `Usage: cdk-irsa verify [options]
 
 Says, for each IAM role that trusts web identities, whether a ServiceAccount token can assume it, and if not,
-the error STS returns and the check that failed. Works offline, on the output of \`cdk synth\`.
+the error STS returns and the check that failed; with --pod-identity, which role EKS Pod Identity gives a
+ServiceAccount's pods, if any. Works offline, on the output of \`cdk synth\`.
 
 Where the roles are:
   --app <dir>                 cloud assembly directory (default: cdk.out)
@@ -34,6 +36,8 @@ or a token as a pod with this ServiceAccount would present it:
   --namespace <ns> --service-account <name>
   --audience <aud>            (default: ${STS_AUDIENCE})
   --issuer <url>              (default: the only OIDC provider's URL)
+or a pod that gets credentials from EKS Pod Identity:
+  --pod-identity --cluster <name> --namespace <ns> --service-account <name>
 
 Exit status: 0 when the token can assume the role (any role, without --role), 1 when it cannot, 2 on bad input.`;
 
@@ -84,6 +88,8 @@ async function verify(argv: string[], out: Output): Promise<number> {
       'service-account': { type: 'string' },
       'audience': { type: 'string' },
       'issuer': { type: 'string' },
+      'pod-identity': { type: 'boolean' },
+      'cluster': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
     },
   });
@@ -101,6 +107,7 @@ async function verify(argv: string[], out: Output): Promise<number> {
     existingProviders: (values.provider ?? []).map(parseProvider),
   });
 
+  if (values['pod-identity'] || values.cluster) return verifyPodIdentity(values, account, out);
   const roles = selectRoles(account, values.role, location);
   const caller = callerOf(values, account);
   out.log(`Token: iss ${caller.claims.iss}, sub ${caller.claims.sub}, aud ${audiencesOf(caller.claims).join(', ')}` +
@@ -124,6 +131,27 @@ async function verify(argv: string[], out: Output): Promise<number> {
     out.log(`UNKNOWN  ${resource.source} (${resource.type}): ${resource.reason}`);
   }
   return allowed > 0 ? 0 : 1;
+}
+
+/** What EKS Pod Identity would give the pods of one ServiceAccount of one cluster. */
+function verifyPodIdentity(values: Record<string, any>, account: DeployedAccount, out: Output): number {
+  if (!values['pod-identity'] || !values.cluster || !values.namespace || !values['service-account']) {
+    throw new InputError('for EKS Pod Identity, pass --pod-identity --cluster <name> --namespace <ns> --service-account <name>.');
+  }
+  if (values.token || values.role || values.audience || values.issuer) {
+    throw new InputError('--token, --role, --audience and --issuer are for IRSA: EKS Pod Identity picks the role by its association.');
+  }
+  const request = { clusterName: values.cluster, namespace: values.namespace, serviceAccount: values['service-account'] };
+  out.log(`Pod: cluster ${request.clusterName}, ServiceAccount ${request.namespace}/${request.serviceAccount} (EKS Pod Identity)`);
+  const decision = new PodIdentityCheck(account).check(request);
+  const through = decision.association ? ` through association ${decision.association.source}` : '';
+  if (decision.allowed) {
+    out.log(`ALLOWED  ${decision.role!.arn} (${decision.role!.source})${through}: trust statement ${decision.statement} matches`);
+    return 0;
+  }
+  out.log(`DENIED   ${decision.role?.arn ?? decision.association?.roleArn ?? '(no role)'}${through}: ${decision.refusal!.code}: ${decision.refusal!.message}`);
+  for (const line of decision.explanation) out.log(`           ${line}`);
+  return 1;
 }
 
 /** Whose token is checked: a real token (and the issuer's keys, when given), or the claims of a ServiceAccount's token. */

@@ -2,7 +2,7 @@ import { InputError, SynthesizedStack } from './cloud-assembly';
 import { DeployedValues, evaluateAsDeployed, UnresolvedValueError } from './deploy-time-values';
 import { OIDC_PROVIDER_RESOURCE_TYPE, ROLE_RESOURCE_TYPE } from '../private/irsa-constants';
 import { issuerOfUrl, oidcProviderArn } from '../private/issuer';
-import { isWebIdentityStatement, mentionsWebIdentity, statementsOf } from '../private/policy-statements';
+import { isPodIdentityStatement, isWebIdentityStatement, mentionsWebIdentity, statementsOf } from '../private/policy-statements';
 
 /** An IAM OIDC identity provider as STS sees it. */
 export interface OidcProvider {
@@ -23,6 +23,21 @@ export interface DeployedRole {
   readonly maxSessionDurationSeconds: number;
   /** Whether any statement of the trust policy lets web identities assume the role. */
   readonly webIdentity: boolean;
+  /** Whether any statement of the trust policy lets EKS Pod Identity assume the role. */
+  readonly podIdentity: boolean;
+}
+
+/** An EKS Pod Identity association: which role the pods of one ServiceAccount of one cluster get. */
+export interface PodIdentityAssociation {
+  readonly clusterName: string;
+  /** The cluster's ARN in the account and region of the association's stack. */
+  readonly clusterArn: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly roleArn: string;
+  /** Whether EKS leaves out its session tags (`DisableSessionTags`): a trust conditioned on them then never holds. */
+  readonly disableSessionTags: boolean;
+  readonly source: string;
 }
 
 /** A resource whose properties need values only a deployment knows, and how to supply them. */
@@ -39,6 +54,7 @@ export interface DeployedAccount {
   readonly partition: string;
   readonly providers: OidcProvider[];
   readonly roles: DeployedRole[];
+  readonly podIdentityAssociations: PodIdentityAssociation[];
   /** Providers and roles that could not be evaluated; web-identity ones matter to `verify`. */
   readonly unresolved: UnresolvedResource[];
 }
@@ -56,6 +72,8 @@ export interface AccountOptions {
   readonly existingProviders?: OidcProvider[];
 }
 
+const POD_IDENTITY_ASSOCIATION_TYPE = 'AWS::EKS::PodIdentityAssociation';
+const CLUSTER_TYPE = 'AWS::EKS::Cluster';
 const DEFAULT_ACCOUNT = '123456789012';
 const DEFAULT_REGION = 'us-east-1';
 
@@ -99,6 +117,8 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
         if (name in pseudo) return pseudo[name];
         if (name in parameters) return options.parameters?.[name] ?? stringOrUndefined(parameters[name].Default);
         if (resources[name]?.Type === ROLE_RESOURCE_TYPE) return roleName(stack, name);
+        // A cluster's Ref is its name: the literal one it is given, or one passed as --parameter <LogicalId>=<name>.
+        if (resources[name]?.Type === CLUSTER_TYPE) return options.parameters?.[name] ?? stringOrUndefined(resources[name].Properties?.Name);
         return arnOf(name);
       },
       getAtt: (logicalId, attribute) => {
@@ -115,6 +135,7 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
 
   const providers: OidcProvider[] = [...(options.existingProviders ?? [])];
   const roles: DeployedRole[] = [];
+  const podIdentityAssociations: PodIdentityAssociation[] = [];
   const unresolved: UnresolvedResource[] = [];
   for (const stack of stacks) {
     const lookup = lookups.get(stack)!;
@@ -128,6 +149,18 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
             clientIds: evaluate(stack, resource.Properties?.ClientIdList ?? []),
             source,
           });
+        } else if (resource.Type === POD_IDENTITY_ASSOCIATION_TYPE) {
+          const clusterName = String(evaluate(stack, resource.Properties?.ClusterName));
+          const where = { account: stack.account ?? account, region: stack.region ?? region };
+          podIdentityAssociations.push({
+            clusterName,
+            clusterArn: `arn:${partition}:eks:${where.region}:${where.account}:cluster/${clusterName}`,
+            namespace: String(evaluate(stack, resource.Properties?.Namespace)),
+            serviceAccount: String(evaluate(stack, resource.Properties?.ServiceAccount)),
+            roleArn: String(evaluate(stack, resource.Properties?.RoleArn)),
+            disableSessionTags: String(evaluate(stack, resource.Properties?.DisableSessionTags ?? false)) === 'true',
+            source,
+          });
         } else if (resource.Type === ROLE_RESOURCE_TYPE) {
           const document = evaluate(stack, resource.Properties?.AssumeRolePolicyDocument);
           const trustPolicy = typeof document === 'string' ? parsePolicy(document, source) : document;
@@ -138,6 +171,7 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
             trustPolicy,
             maxSessionDurationSeconds: Number(evaluate(stack, resource.Properties?.MaxSessionDuration ?? 3600)),
             webIdentity: statementsOf(trustPolicy).some(statement => isWebIdentityStatement(statement)),
+            podIdentity: statementsOf(trustPolicy).some(statement => isPodIdentityStatement(statement)),
           });
         }
       } catch (e) {
@@ -151,7 +185,7 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
       }
     }
   }
-  return { account, partition, providers, roles, unresolved };
+  return { account, partition, providers, roles, podIdentityAssociations, unresolved };
 }
 
 function parsePolicy(document: string, source: string): any {

@@ -1,8 +1,8 @@
-import { ASSUME_ROLE_WITH_WEB_IDENTITY } from '../private/irsa-constants';
+import { ASSUME_ROLE_WITH_WEB_IDENTITY, POD_IDENTITY_SERVICE_PRINCIPAL, requestTagKey } from '../private/irsa-constants';
 import { ConditionFailure, evaluateConditions, RequestContext } from '../private/policy-conditions';
 import { asArray, coversAction, federatedPrincipalsOf, isObject, statementsOf } from '../private/policy-statements';
 
-/** What STS knows about the caller when it evaluates a role's trust policy. */
+/** What STS knows about the caller when it evaluates a role's trust policy for a web identity. */
 export interface WebIdentityCaller {
   /** ARN of the OIDC provider that vouched for the token. */
   readonly providerArn: string;
@@ -10,6 +10,16 @@ export interface WebIdentityCaller {
   readonly issuer: string;
   readonly sub: string;
   readonly aud: string;
+}
+
+/** What STS knows when EKS Pod Identity assumes a role for a pod: the session tags EKS sets. */
+export interface PodIdentityCaller {
+  readonly clusterArn: string;
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  readonly podName: string;
+  readonly podUid: string;
 }
 
 /** The outcome for one role, with the reasons an Allow statement did not apply. */
@@ -30,19 +40,51 @@ export function webIdentityContext(caller: WebIdentityCaller): RequestContext {
   };
 }
 
+/** The request context of EKS Pod Identity's `sts:AssumeRole`: its six session tags, as request tags. */
+export function podIdentityContext(caller: PodIdentityCaller): RequestContext {
+  return {
+    [requestTagKey('eks-cluster-arn')]: [caller.clusterArn],
+    [requestTagKey('eks-cluster-name')]: [caller.clusterName],
+    [requestTagKey('kubernetes-namespace')]: [caller.namespace],
+    [requestTagKey('kubernetes-service-account')]: [caller.serviceAccount],
+    [requestTagKey('kubernetes-pod-name')]: [caller.podName],
+    [requestTagKey('kubernetes-pod-uid')]: [caller.podUid],
+  };
+}
+
 /**
  * Evaluates a role trust policy for `sts:AssumeRoleWithWebIdentity`: an explicit Deny wins, otherwise one Allow
  * statement whose action, principal and conditions all match is needed.
  */
-export function evaluateTrust(policy: any, caller: WebIdentityCaller): TrustDecision {
-  const context = webIdentityContext(caller);
+export function evaluateTrust(policy: unknown, caller: WebIdentityCaller): TrustDecision {
+  return evaluateAction(policy, ASSUME_ROLE_WITH_WEB_IDENTITY, webIdentityContext(caller), 'the token',
+    statement => webIdentityPrincipalMismatch(statement, caller));
+}
+
+/**
+ * Evaluates a role trust policy for EKS Pod Identity, which calls `sts:AssumeRole` with session tags: both
+ * `sts:AssumeRole` and `sts:TagSession` must be allowed to `pods.eks.amazonaws.com` with the tags of the pod (none
+ * when the association disables them).
+ */
+export function evaluatePodIdentityTrust(policy: unknown, caller: PodIdentityCaller, withoutSessionTags = false): TrustDecision {
+  const context = withoutSessionTags ? {} : podIdentityContext(caller);
+  const assume = evaluateAction(policy, 'sts:AssumeRole', context, 'the session', servicePrincipalMismatch);
+  // Without session tags, EKS calls sts:AssumeRole alone.
+  if (!assume.allowed || withoutSessionTags) return assume;
+  const tag = evaluateAction(policy, 'sts:TagSession', context, 'the session', servicePrincipalMismatch);
+  return tag.allowed ? assume : { ...tag, reasons: tag.reasons.map(r => `sts:TagSession: ${r}`) };
+}
+
+/** One action against every statement: an explicit Deny wins, otherwise the first applying Allow. */
+function evaluateAction(policy: unknown, action: string, context: RequestContext, holder: string,
+  principalMismatch: (statement: Record<string, unknown>) => string | undefined): TrustDecision {
   const reasons: string[] = [];
   let allowedBy: number | undefined;
   const statements = statementsOf(policy);
   for (let i = 0; i < statements.length; i++) {
     const statement = statements[i];
-    if (!isObject(statement) || !coversAction(statement, ASSUME_ROLE_WITH_WEB_IDENTITY)) continue;
-    const principalProblem = principalMismatch(statement, caller);
+    if (!isObject(statement) || !coversAction(statement, action)) continue;
+    const principalProblem = principalMismatch(statement);
     const failures = evaluateConditions(statement.Condition as Record<string, Record<string, unknown>> | undefined, context);
     const applies = principalProblem === undefined && failures.length === 0;
     if (statement.Effect === 'Deny' && applies) {
@@ -52,15 +94,15 @@ export function evaluateTrust(policy: any, caller: WebIdentityCaller): TrustDeci
     if (applies) {
       allowedBy ??= i;
     } else {
-      reasons.push(`statement ${i}: ${principalProblem ?? failures.map(describeFailure).join('; ')}`);
+      reasons.push(`statement ${i}: ${principalProblem ?? failures.map(f => describeFailure(f, holder)).join('; ')}`);
     }
   }
   if (allowedBy !== undefined) return { allowed: true, statement: allowedBy, deniedExplicitly: false, reasons: [] };
-  if (reasons.length === 0) reasons.push(`no statement allows ${ASSUME_ROLE_WITH_WEB_IDENTITY}`);
+  if (reasons.length === 0) reasons.push(`no statement allows ${action}`);
   return { allowed: false, deniedExplicitly: false, reasons };
 }
 
-function principalMismatch(statement: Record<string, unknown>, caller: WebIdentityCaller): string | undefined {
+function webIdentityPrincipalMismatch(statement: Record<string, unknown>, caller: WebIdentityCaller): string | undefined {
   if (statement.NotPrincipal !== undefined) {
     return federatedOf(statement.NotPrincipal).includes(caller.providerArn) ? 'NotPrincipal excludes the provider' : undefined;
   }
@@ -73,14 +115,27 @@ function principalMismatch(statement: Record<string, unknown>, caller: WebIdenti
     : `the principal is ${federated.join(', ')}, but the token was vouched for by ${caller.providerArn}`;
 }
 
+function servicePrincipalMismatch(statement: Record<string, unknown>): string | undefined {
+  if (statement.NotPrincipal !== undefined) {
+    const excluded = isObject(statement.NotPrincipal) && asArray(statement.NotPrincipal.Service).includes(POD_IDENTITY_SERVICE_PRINCIPAL);
+    return excluded ? `NotPrincipal excludes ${POD_IDENTITY_SERVICE_PRINCIPAL}` : undefined;
+  }
+  const principal = statement.Principal;
+  if (principal === '*' || (isObject(principal) && asArray(principal.AWS).includes('*'))) return undefined;
+  const services = isObject(principal) ? asArray(principal.Service).map(String) : [];
+  if (services.includes(POD_IDENTITY_SERVICE_PRINCIPAL)) return undefined;
+  return `the principal is not the service ${POD_IDENTITY_SERVICE_PRINCIPAL}`;
+}
+
 function federatedOf(principal: unknown): string[] {
   return federatedPrincipalsOf(principal).map(String);
 }
 
-function describeFailure(failure: ConditionFailure): string {
+/** A failed condition as a sentence: what the policy wants, and what the token (or session) `holder` has. */
+function describeFailure(failure: ConditionFailure, holder: string): string {
   const expected = failure.policyValues.length === 1 ? failure.policyValues[0] : `one of ${failure.policyValues.join(', ')}`;
   const actual = failure.requestValues === undefined
     ? 'the request has no such key'
-    : `the token has ${failure.requestValues.join(', ')}`;
+    : `${holder} has ${failure.requestValues.join(', ')}`;
   return `${failure.operator} ${failure.key} wants ${expected}, ${actual}`;
 }

@@ -43,6 +43,6 @@ describe('auditedTrustPolicyOf', () => {
 
   test('checks nothing, and estimates no size, for a policy without web identities', () => {
     const policy = auditedTrustPolicyOf({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::1:root' }, Condition: EXACT }] }, new StackValues(testStack()));
-    expect(policy).toEqual({ statements: [], estimatedSize: undefined });
+    expect(policy).toEqual({ statements: [], podIdentityStatements: [], estimatedSize: undefined });
   });
 });

@@ -13,7 +13,7 @@ const OTHER_ISSUER_URL = 'https://oidc.eks.eu-west-2.amazonaws.com/id/1111111111
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`;
 
 async function withLab(account: DeployedAccount, run: (lab: IrsaLab) => Promise<void>, others: string[] = []): Promise<void> {
-  const lab = await IrsaLab.start(account, others);
+  const lab = await IrsaLab.start(account, { otherIssuerUrls: others });
   try {
     await run(lab);
   } finally {
@@ -30,7 +30,7 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
         new IrsaCluster(new Stack(app, 'S', { env: ENV }), 'Irsa', { issuerUrl: SEED_ISSUER_URL })
           .addServiceAccount('App', { namespace: 'testing', name: 'can-do-stuff-on-aws', roleName: 'can-do-stuff' });
       });
-      lab = await IrsaLab.start(deployedAccountOf(readStacks(dir)), [OTHER_ISSUER_URL]);
+      lab = await IrsaLab.start(deployedAccountOf(readStacks(dir)), { otherIssuerUrls: [OTHER_ISSUER_URL] });
     });
     afterAll(async () => {
       await lab.close();
@@ -38,7 +38,7 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
 
     const right = { namespace: 'testing', serviceAccount: 'can-do-stuff-on-aws' };
     test('the right ServiceAccount assumes the role, and its credentials sign the next call', async () => {
-      const result = await lab.runPod(roleArn, await lab.token(right));
+      const result = await lab.runPod({ irsa: { roleArn, token: await lab.token(right) } });
       expect(result.assumed).toBe(true);
       expect(result.arn).toMatch(/^arn:aws:sts::123456789012:assumed-role\/can-do-stuff\/aws-sdk-js-session-\d+$/);
     });
@@ -51,7 +51,7 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
       ['an expired token', { ...right, expired: true }, 'ExpiredTokenException', 'Token expired: current date/time '],
       ['a forged signature', { ...right, forged: true }, 'InvalidIdentityToken', 'The signature of the web identity token could not be verified'],
     ])('%s is refused with the STS error', async (_, spec, code, message) => {
-      const result = await lab.runPod(roleArn, await lab.token(spec));
+      const result = await lab.runPod({ irsa: { roleArn, token: await lab.token(spec) } });
       expect(result.assumed).toBe(false);
       expect(result.code).toBe(code);
       expect(result.message).toContain(message);
@@ -76,7 +76,7 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
       const roleArn = `arn:aws:iam::${ACCOUNT}:role/shared`;
       const outcomes = [];
       for (const [namespace, serviceAccount] of [['a', 'reader'], ['b', 'writer'], ['a', 'writer']]) {
-        outcomes.push((await lab.runPod(roleArn, await lab.token({ namespace, serviceAccount }))).assumed);
+        outcomes.push((await lab.runPod({ irsa: { roleArn, token: await lab.token({ namespace, serviceAccount }) } })).assumed);
       }
       expect(outcomes).toEqual([true, true, false]);
     });
@@ -92,8 +92,8 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
     expect(account.roles[0].trustPolicy.Statement[0].Condition.StringEquals[`${SEED_ISSUER}:sub`]).toBe('system:serviceaccount:testing:app');
     await withLab(account, async lab => {
       const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
-      expect((await lab.runPod(roleArn, await lab.token({ namespace: 'testing', serviceAccount: 'app' }))).assumed).toBe(true);
-      expect((await lab.runPod(roleArn, await lab.token({ namespace: 'testing', serviceAccount: 'other' }))).code).toBe('AccessDenied');
+      expect((await lab.runPod({ irsa: { roleArn, token: await lab.token({ namespace: 'testing', serviceAccount: 'app' }) } })).assumed).toBe(true);
+      expect((await lab.runPod({ irsa: { roleArn, token: await lab.token({ namespace: 'testing', serviceAccount: 'other' }) } })).code).toBe('AccessDenied');
     });
   });
 
@@ -105,8 +105,8 @@ describe('the IRSA exchange through the AWS SDK web-identity path', () => {
     const existing = { arn: PROVIDER_ARN, url: SEED_ISSUER_URL, clientIds: ['sts.amazonaws.com'], source: 'given' };
     await withLab(deployedAccountOf(readStacks(dir), { existingProviders: [existing] }), async lab => {
       const roleArn = `arn:aws:iam::${ACCOUNT}:role/app`;
-      expect((await lab.runPod(roleArn, await lab.token({ namespace: 'testing', serviceAccount: 'app' }))).assumed).toBe(true);
-      expect((await lab.runPod(roleArn, await lab.token({ namespace: 'prod', serviceAccount: 'app' }))).code).toBe('AccessDenied');
+      expect((await lab.runPod({ irsa: { roleArn, token: await lab.token({ namespace: 'testing', serviceAccount: 'app' }) } })).assumed).toBe(true);
+      expect((await lab.runPod({ irsa: { roleArn, token: await lab.token({ namespace: 'prod', serviceAccount: 'app' }) } })).code).toBe('AccessDenied');
     });
   });
 });

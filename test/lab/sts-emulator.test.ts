@@ -31,10 +31,10 @@ describe('StsEmulator', () => {
     expect(result.assumedRoleId).toMatch(/^AROA[0-9A-F]{17}:pod$/);
     expect(result.credentials.accessKeyId).toMatch(/^ASIA[0-9A-F]{16}$/);
     expect(result.credentials.expiration).toEqual(new Date(NOW.getTime() + 900_000));
-    expect(sts.callerIdentity(result.credentials.accessKeyId)).toEqual({
+    expect(sts.sessions.callerIdentity(result.credentials.accessKeyId)).toEqual({
       arn: result.assumedRoleArn, userId: result.assumedRoleId, account: '123456789012',
     });
-    expect(sts.callerIdentity('ASIANOTISSUED')).toBeUndefined();
+    expect(sts.sessions.callerIdentity('ASIANOTISSUED')).toBeUndefined();
   });
 
   test('answers a refusal as STS does: AccessDenied with 403, with the explanation beside it', async () => {

@@ -45,7 +45,7 @@ export interface Reported {
 
 /** Runs the checks the way users do (an aspect on the app) and returns what they reported. */
 export function audit(stack: Stack): Reported[] {
-  return annotationsOf(stack).filter(r => /^\[IRSA\d\]/.test(r.message));
+  return annotationsOf(stack).filter(r => /^\[IRSA\d+\]/.test(r.message));
 }
 
 /** Every annotation of the stack after the checks ran. */
@@ -63,5 +63,5 @@ export function annotationsOf(stack: Stack): Reported[] {
 
 /** `<level> <rule>` of each finding, in order. */
 export function rulesOf(reported: Reported[]): string[] {
-  return reported.map(r => `${r.level} ${/^\[(IRSA\d)\]/.exec(r.message)?.[1]}`);
+  return reported.map(r => `${r.level} ${/^\[(IRSA\d+)\]/.exec(r.message)?.[1]}`);
 }

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { CfnParameter, Stack } from 'aws-cdk-lib';
 import { LocalIssuer } from '../../lab/local-issuer';
-import { IrsaCluster } from '../../src';
+import { IrsaCluster, ServiceAccountIdentity } from '../../src';
 import { runCli } from '../../src/verify/cli';
 import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, synthesize } from '../support/app';
 import { testFile } from '../support/test-directory';
@@ -181,6 +181,41 @@ describe('cdk-irsa verify', () => {
     expect(code).toBe(2);
     expect(out).toBe(`cdk-irsa verify: ${tokenFile} is not a JWT (Invalid JWT). A ServiceAccount token is three base64url parts separated by dots; ` +
       'in a pod it is the file named by AWS_WEB_IDENTITY_TOKEN_FILE.');
+  });
+
+  describe('--pod-identity', () => {
+    let podApp: string;
+    beforeAll(() => {
+      podApp = synthesize(app => {
+        const cluster = new IrsaCluster(new Stack(app, 'S', { env: ENV }), 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod' });
+        cluster.addServiceAccountRole('Orders', { namespace: 'shop', name: 'orders', identity: ServiceAccountIdentity.POD_IDENTITY, roleName: 'orders' });
+      });
+    });
+
+    test('says ALLOWED, with the association, for the associated ServiceAccount', async () => {
+      const { code, out } = await run('verify', '--app', podApp, '--pod-identity', '--cluster', 'prod', '--namespace', 'shop', '--service-account', 'orders');
+      expect(code).toBe(0);
+      expect(out).toMatch(new RegExp(`^Pod: cluster prod, ServiceAccount shop/orders \\(EKS Pod Identity\\)\nALLOWED  arn:aws:iam::${ACCOUNT}:role/orders ` +
+        '\\(S/IrsaOrders\\w+\\) through association S/IrsaOrdersPodIdentityAssociation\\w+: trust statement 0 matches$'));
+    });
+
+    test('says DENIED with EKS Auth\'s code for a ServiceAccount without an association', async () => {
+      const { code, out } = await run('verify', '--app', podApp, '--pod-identity', '--cluster', 'prod', '--namespace', 'shop', '--service-account', 'billing');
+      expect(code).toBe(1);
+      expect(out.split('\n').slice(1)).toEqual([
+        'DENIED   (no role): ResourceNotFoundException: No Pod Identity association found for service account billing in namespace shop of cluster prod',
+        expect.stringMatching(/^ {11}the account's associations are: prod\/shop\/orders$/),
+      ]);
+    });
+
+    test.each([
+      [['--pod-identity', '--namespace', 'shop', '--service-account', 'orders'], 'for EKS Pod Identity, pass --pod-identity --cluster <name> --namespace <ns> --service-account <name>.'],
+      [['--pod-identity', '--cluster', 'prod', '--namespace', 'shop', '--service-account', 'orders', '--role', 'orders'],
+        '--token, --role, --audience and --issuer are for IRSA: EKS Pod Identity picks the role by its association.'],
+    ])('exits 2 for %j', async (argv, message) => {
+      const { code, out } = await run('verify', '--app', podApp, ...argv);
+      expect([code, out]).toEqual([2, `cdk-irsa verify: ${message}`]);
+    });
   });
 
   test('prints its usage', async () => {

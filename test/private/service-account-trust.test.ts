@@ -1,7 +1,7 @@
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { TrustedServiceAccount, WebIdentityTrust } from '../../src/private/web-identity-trust';
+import { ServiceAccountTrust, TrustedServiceAccount } from '../../src/private/service-account-trust';
 import { testApp } from '../support/app';
 
 const BLUE = { providerArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.example.com/id/BLUE', issuer: 'oidc.example.com/id/BLUE' };
@@ -9,10 +9,11 @@ const GREEN = { providerArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.examp
 
 function roleTrusting(first: TrustedServiceAccount, ...more: TrustedServiceAccount[]) {
   const stack = new Stack(testApp(), 'S');
-  const trust = new WebIdentityTrust(first);
+  const trust = new ServiceAccountTrust();
+  trust.addWebIdentity(first);
   const role = new iam.Role(stack, 'Role', { assumedBy: trust.initialPrincipal });
   trust.bind(role);
-  more.forEach(account => trust.add(account));
+  more.forEach(account => trust.addWebIdentity(account));
   return { stack, trust, role };
 }
 
@@ -20,7 +21,7 @@ function trustPolicy(stack: Stack) {
   return Object.values(Template.fromStack(stack).findResources('AWS::IAM::Role'))[0].Properties.AssumeRolePolicyDocument;
 }
 
-describe('WebIdentityTrust', () => {
+describe('ServiceAccountTrust', () => {
   test('packs the subjects of one provider and audience into one statement', () => {
     const { stack, trust } = roleTrusting(
       { ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' },
@@ -48,7 +49,7 @@ describe('WebIdentityTrust', () => {
     expect(subjects()).toEqual('system:serviceaccount:a:x');
 
     // WHEN
-    trust.add({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'b', name: 'y' });
+    trust.addWebIdentity({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'b', name: 'y' });
 
     // THEN
     expect(subjects()).toEqual(['system:serviceaccount:a:x', 'system:serviceaccount:b:y']);
@@ -78,7 +79,7 @@ describe('WebIdentityTrust', () => {
     expect(Object.keys(trustPolicy(stack))).toEqual(['Statement', 'Version']);
     const { stack: later, trust: laterTrust } = roleTrusting({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' });
     const arn = new CfnParameter(later, 'Arn').valueAsString;
-    laterTrust.add({ providerArn: arn, issuer: arn, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' });
+    laterTrust.addWebIdentity({ providerArn: arn, issuer: arn, audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' });
     expect(Object.keys(trustPolicy(later))).toEqual(['Fn::Join']);
     expect(trust.subjects).toEqual(['system:serviceaccount:a:x']);
   });

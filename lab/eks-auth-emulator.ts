@@ -1,0 +1,79 @@
+import { randomUUID } from 'crypto';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { RoleSessions, RoleSession } from './role-sessions';
+import { POD_IDENTITY_SERVICE_PRINCIPAL, SERVICE_ACCOUNT_SUBJECT_PREFIX } from '../src/private/irsa-constants';
+import { DeployedAccount, PodIdentityAssociation } from '../src/verify/deployed-account';
+import { PodIdentityCheck } from '../src/verify/pod-identity-check';
+import { ServiceAccountTokenClaims } from '../src/verify/token-claims';
+import { JwksSource } from '../src/verify/web-identity-check';
+
+/** An error of the EKS Auth API, with its HTTP status, plus what we can tell beyond it. */
+export class EksAuthError extends Error {
+  constructor(public readonly code: string, message: string, public readonly httpStatus: number, public readonly explanation: string[] = []) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** A cluster the lab runs: its name, and the issuer that signs its ServiceAccount tokens. */
+export interface LabCluster {
+  readonly name: string;
+  readonly issuerUrl: string;
+}
+
+export interface AssumeRoleForPodIdentityResult extends RoleSession {
+  readonly subject: { readonly namespace: string; readonly serviceAccount: string };
+  readonly association: PodIdentityAssociation;
+}
+
+/** EKS Pod Identity sessions last six hours, as the agent caches them. */
+const SESSION_SECONDS = 6 * 3600;
+/** The HTTP status of each EKS Auth error, from the API's model. */
+const HTTP_STATUS: Record<string, number> = { ResourceNotFoundException: 404 };
+
+/**
+ * `AssumeRoleForPodIdentity` of EKS Auth for the lab: checks the pod's token as the cluster's (signature with the
+ * cluster issuer's keys, `exp`, audience `pods.eks.amazonaws.com`), decides with `cdk-irsa verify`'s
+ * `PodIdentityCheck` (the association, then the role's trust with the session tags), and issues a role session.
+ */
+export class EksAuthEmulator {
+  private readonly check: PodIdentityCheck;
+
+  constructor(
+    account: DeployedAccount,
+    private readonly clusters: LabCluster[],
+    private readonly keys: JwksSource,
+    private readonly sessions: RoleSessions,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.check = new PodIdentityCheck(account);
+  }
+
+  public async assumeRoleForPodIdentity(clusterName: string, token: string): Promise<AssumeRoleForPodIdentityResult> {
+    const cluster = this.clusters.find(c => c.name === clusterName);
+    if (!cluster) throw new EksAuthError('ResourceNotFoundException', `No cluster found for name: ${clusterName}.`, 404);
+    const claims = await this.verifiedClaims(cluster, token);
+    const [namespace, serviceAccount] = String(claims.sub ?? '').slice(SERVICE_ACCOUNT_SUBJECT_PREFIX.length).split(':');
+    const pod = claims['kubernetes.io']?.pod;
+    const decision = this.check.check({ clusterName, namespace, serviceAccount, podName: pod?.name, podUid: pod?.uid });
+    if (!decision.allowed) {
+      const { code, message } = decision.refusal!;
+      throw new EksAuthError(code, message, HTTP_STATUS[code] ?? 400, decision.explanation);
+    }
+    const sessionName = `eks-${clusterName}-${pod?.name ?? serviceAccount}-${randomUUID()}`.slice(0, 64);
+    const session = this.sessions.issue(decision.role!, sessionName, SESSION_SECONDS);
+    return { ...session, subject: { namespace, serviceAccount }, association: decision.association! };
+  }
+
+  private async verifiedClaims(cluster: LabCluster, token: string): Promise<ServiceAccountTokenClaims> {
+    try {
+      const { payload } = await jwtVerify(token, createLocalJWKSet(await this.keys.fetchJwks(cluster.issuerUrl)), {
+        issuer: cluster.issuerUrl, audience: POD_IDENTITY_SERVICE_PRINCIPAL, currentDate: this.now(),
+      });
+      return payload as ServiceAccountTokenClaims;
+    } catch (e) {
+      if (e instanceof joseErrors.JWTExpired) throw new EksAuthError('ExpiredTokenException', 'The service account token has expired.', 400);
+      throw new EksAuthError('InvalidTokenException', 'The service account token is not valid for this cluster.', 400, [(e as Error).message]);
+    }
+  }
+}

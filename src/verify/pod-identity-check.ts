@@ -1,0 +1,76 @@
+import { DeployedAccount, DeployedRole, PodIdentityAssociation } from './deployed-account';
+import { evaluatePodIdentityTrust } from './trust-evaluator';
+import { StsAnswer } from './web-identity-check';
+
+/** Whose credentials the EKS Pod Identity Agent asks for: a pod of a ServiceAccount of a cluster. */
+export interface PodIdentityRequest {
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** @default - the ServiceAccount's name with `-0` */
+  readonly podName?: string;
+  /** @default - a fixed stand-in */
+  readonly podUid?: string;
+}
+
+/** What EKS Auth would decide for one `AssumeRoleForPodIdentity` call, and why. */
+export interface PodIdentityDecision {
+  readonly allowed: boolean;
+  /** The error code EKS Auth answers with, and a message (EKS Auth's messages are not published: these are ours). */
+  readonly refusal?: StsAnswer;
+  readonly explanation: string[];
+  readonly association?: PodIdentityAssociation;
+  readonly role?: DeployedRole;
+  /** The trust statement that allowed `sts:AssumeRole`. */
+  readonly statement?: number;
+}
+
+/**
+ * What EKS Auth does for `AssumeRoleForPodIdentity` once the pod's token checks out, against the resources of an
+ * account: find the association of the cluster, namespace and ServiceAccount, then assume its role as
+ * `pods.eks.amazonaws.com` with the six session tags, which needs `sts:AssumeRole` and `sts:TagSession` in the
+ * role's trust. The error codes are those of the EKS Auth API. It decides; it never issues credentials.
+ */
+export class PodIdentityCheck {
+  constructor(private readonly account: DeployedAccount) {}
+
+  public check(request: PodIdentityRequest): PodIdentityDecision {
+    const association = this.account.podIdentityAssociations.find(a =>
+      a.clusterName === request.clusterName && a.namespace === request.namespace && a.serviceAccount === request.serviceAccount);
+    if (!association) {
+      const known = this.account.podIdentityAssociations.map(a => `${a.clusterName}/${a.namespace}/${a.serviceAccount}`).join(', ') || 'none';
+      return refused('ResourceNotFoundException',
+        `No Pod Identity association found for service account ${request.serviceAccount} in namespace ${request.namespace} of cluster ${request.clusterName}`,
+        [`the account's associations are: ${known}`]);
+    }
+    const role = this.account.roles.find(r => r.arn === association.roleArn);
+    if (!role) {
+      return {
+        ...refused('AccessDeniedException', `Pod Identity could not assume ${association.roleArn}`,
+          [`there is no role ${association.roleArn} in the account`]),
+        association,
+      };
+    }
+    const trust = evaluatePodIdentityTrust(role.trustPolicy, {
+      clusterArn: association.clusterArn,
+      clusterName: association.clusterName,
+      namespace: request.namespace,
+      serviceAccount: request.serviceAccount,
+      podName: request.podName ?? `${request.serviceAccount}-0`,
+      podUid: request.podUid ?? '00000000-0000-0000-0000-000000000000',
+    }, association.disableSessionTags);
+    if (!trust.allowed) {
+      return {
+        ...refused('AccessDeniedException', `Pod Identity could not assume ${role.arn}: not authorized to perform sts:AssumeRole with session tags`,
+          [...(association.disableSessionTags ? ['the association disables session tags, so EKS sends none'] : []), ...trust.reasons]),
+        association,
+        role,
+      };
+    }
+    return { allowed: true, explanation: [], association, role, statement: trust.statement };
+  }
+}
+
+function refused(code: string, message: string, explanation: string[]): PodIdentityDecision {
+  return { allowed: false, refusal: { code, message }, explanation };
+}
