@@ -204,14 +204,7 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     if (roleOptions.path !== undefined) validateRolePath(this, this._kind, roleOptions.path);
     if (roleOptions.maxSessionDuration) validateMaxSessionDuration(this, this._kind, roleOptions.maxSessionDuration);
     if (tokenExpiration) validateTokenExpiration(this, this._kind, tokenExpiration);
-    if (!this.usesIrsa) {
-      const irsaOnly = Object.entries({ audience: requestedAudience, stsRegionalEndpoints, tokenExpiration }).filter(([, v]) => v !== undefined);
-      if (irsaOnly.length > 0) {
-        fail(this, this._kind, `${irsaOnly.map(([k]) => k).join(', ')} ${irsaOnly.length === 1 ? 'is' : 'are'} set, but only IRSA reads ` +
-          `${irsaOnly.length === 1 ? 'it' : 'them'}, and identity is POD_IDENTITY. Leave ${irsaOnly.length === 1 ? 'it' : 'them'} out, ` +
-          'or use IRSA_AND_POD_IDENTITY.');
-      }
-    }
+    if (!this.usesIrsa) this.refuseIrsaOnlyOptions({ audience: requestedAudience, stsRegionalEndpoints, tokenExpiration });
     this.audience = audience;
 
     const roleName = roleOptions.roleName ?? defaultRoleName(this);
@@ -249,10 +242,11 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
    * Lets one more ServiceAccount assume this role: by default the same namespace and name in `cluster`, so the
    * ServiceAccount keeps its role when its workloads move to another cluster (a blue/green cluster upgrade).
    *
-   * The trust stays exact (`StringEquals` on `sub` and `aud`); the subjects of one provider and audience share one
-   * statement. Nothing is added to a chart: apply the same ServiceAccount manifest to the other cluster (the role ARN
-   * is the same), or annotate the other ServiceAccount with `roleArn`. Synthesis fails when the trust policy grows
-   * over IAM's maximum of 4096 characters, and warns over the default quota of 2048.
+   * The trust stays exact (`StringEquals` on `sub` and `aud`, or on the EKS Pod Identity session tags); the subjects
+   * of one provider and audience (or one cluster and namespace) share one statement. With EKS Pod Identity, the other
+   * ServiceAccount gets an association too. Nothing is added to a chart: apply the same ServiceAccount manifest to the
+   * other cluster (the role ARN is the same), or annotate the other ServiceAccount with `roleArn`. Synthesis fails when
+   * the trust policy grows over IAM's maximum of 4096 characters, and warns over the default quota of 2048.
    */
   public trust(cluster: IIrsaCluster, options: IrsaTrustOptions = {}): void {
     const namespace = options.namespace ?? this.serviceAccountNamespace;
@@ -313,6 +307,15 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
       if (owned) fail(this, this._kind, `the annotation "${key}" is written by ${this._kind}: ${owned}.`);
     }
     return { ...annotations, ...this.serviceAccountAnnotations };
+  }
+
+  /** Options only the pod identity webhook reads, which EKS Pod Identity alone would silently ignore. */
+  private refuseIrsaOnlyOptions(options: Record<string, unknown>): void {
+    const set = Object.keys(options).filter(key => options[key] !== undefined);
+    if (set.length === 0) return;
+    const [verb, pronoun] = set.length === 1 ? ['is', 'it'] : ['are', 'them'];
+    fail(this, this._kind, `${set.join(', ')} ${verb} set, but only IRSA reads ${pronoun}, and identity is POD_IDENTITY. ` +
+      `Leave ${pronoun} out, or use IRSA_AND_POD_IDENTITY.`);
   }
 
   private get usesIrsa(): boolean {
