@@ -2,7 +2,13 @@ import { Annotations, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ASSUME_ROLE_WITH_WEB_IDENTITY, serviceAccountSubject } from './irsa-constants';
 import { StackValues } from './stack-values';
-import { estimateTrustPolicySize, TRUST_POLICY_DEFAULT_QUOTA, TRUST_POLICY_MAX_QUOTA } from './trust-policy-size';
+import {
+  estimateTrustPolicySize, policySize, TRUST_POLICY_DEFAULT_QUOTA, TRUST_POLICY_MAX_QUOTA,
+  WORST_CASE_AUDIENCE, WORST_CASE_ISSUER, WORST_CASE_PROVIDER_ARN_PREFIX,
+} from './trust-policy-size';
+
+/** A CDK token in a string (a deploy-time value). */
+const TOKEN_STRING = /\$\{Token\[[^\]]*\]\}/g;
 
 /** A ServiceAccount identity that may assume a role: a token from `issuer` with this `sub` and `aud`. */
 export interface TrustedServiceAccount {
@@ -114,6 +120,32 @@ export class WebIdentityTrust {
     return estimateTrustPolicySize(document as Record<string, unknown>, values);
   }
 
+  /**
+   * An upper bound of `estimatedSize` built from the trust groups alone, without resolving the role: the statements
+   * as they render, with each deploy-time part of an issuer or provider ARN as long as a provider ARN and of an
+   * audience as long as the longest client ID, the most `estimatedSize` counts for them. Unbounded when the role's
+   * policy holds statements this class did not write.
+   */
+  public get sizeUpperBound(): number {
+    if (this.role?.assumeRolePolicy?.statementCount !== this.groups.length) return Infinity;
+    const arn = 'x'.repeat(WORST_CASE_PROVIDER_ARN_PREFIX.length + WORST_CASE_ISSUER.length);
+    const atMost = (value: string, longest: string) => (Token.isUnresolved(value) ? value.replace(TOKEN_STRING, longest) : value);
+    const statements = this.groups.map(group => {
+      const issuer = atMost(group.issuer, arn);
+      const sub = group.subjects.length === 1 ? group.subjects[0] : group.subjects;
+      const aud = atMost(group.audience, WORST_CASE_AUDIENCE);
+      return {
+        Action: ASSUME_ROLE_WITH_WEB_IDENTITY,
+        Condition: group.operator === 'StringLike'
+          ? { StringLike: { [`${issuer}:sub`]: sub }, StringEquals: { [`${issuer}:aud`]: aud } }
+          : { StringEquals: { [`${issuer}:sub`]: sub, [`${issuer}:aud`]: aud } },
+        Effect: 'Allow',
+        Principal: { Federated: atMost(group.providerArn, arn) },
+      };
+    });
+    return policySize({ Version: '2012-10-17', Statement: statements });
+  }
+
   private addStatement(group: TrustGroup): void {
     this.role!.assumeRolePolicy!.addStatements(new iam.PolicyStatement({
       actions: [ASSUME_ROLE_WITH_WEB_IDENTITY],
@@ -130,6 +162,8 @@ export class WebIdentityTrust {
   }
 
   private validateSize(): string[] {
+    // Resolving the role for the estimate costs about as much as synthesizing it; most policies are far below the quota.
+    if (this.sizeUpperBound <= TRUST_POLICY_DEFAULT_QUOTA) return [];
     const size = this.estimatedSize;
     if (size > TRUST_POLICY_MAX_QUOTA) {
       return [

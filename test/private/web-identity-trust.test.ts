@@ -93,6 +93,23 @@ describe('WebIdentityTrust', () => {
     expect(trust.estimatedSize).toBe(actual);
   });
 
+  test('bounds the size from above without resolving the role: exactly with literals, at the longest values with tokens', () => {
+    // GIVEN a literal policy, one with a deploy-time provider, issuer and audience, and one with a statement of the user's
+    const parts = { audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' };
+    const literal = roleTrusting({ ...BLUE, ...parts }, { ...GREEN, ...parts, namespace: 'jobs' });
+    const deployTime = roleTrusting({ ...BLUE, ...parts });
+    const arn = new CfnParameter(deployTime.stack, 'Arn').valueAsString;
+    deployTime.trust.add({ providerArn: arn, issuer: arn, audience: new CfnParameter(deployTime.stack, 'Aud').valueAsString, namespace: 'b', name: 'y' });
+    const extended = roleTrusting({ ...BLUE, ...parts });
+    extended.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AccountRootPrincipal()] }));
+
+    // THEN
+    expect(literal.trust.sizeUpperBound).toBe(JSON.stringify(trustPolicy(literal.stack)).length);
+    expect(deployTime.trust.sizeUpperBound).toBeGreaterThanOrEqual(deployTime.trust.estimatedSize);
+    expect(deployTime.trust.sizeUpperBound).toBeLessThan(deployTime.trust.estimatedSize + 200);
+    expect(extended.trust.sizeUpperBound).toBe(Infinity);
+  });
+
   test('warns above 2048 characters', () => {
     const accounts = Array.from({ length: 45 }, (_, i) => ({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'team', name: `service-${i}` }));
     const { stack } = roleTrusting(accounts[0], ...accounts.slice(1));
