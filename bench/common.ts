@@ -9,12 +9,14 @@ export const STS_AUDIENCE = 'sts.amazonaws.com';
 export const NAMESPACES = 10;
 export const STACK_NAME = 'Bench';
 
-export type ScenarioId = 'A' | 'B' | 'C';
+export type ScenarioId = 'A' | 'B' | 'C' | 'D' | 'K';
 
 export const SCENARIOS: Record<ScenarioId, string> = {
-  A: 'cdk-irsa: IrsaCluster + N IrsaServiceAccount, one chart per ServiceAccount written to the assembly',
+  A: 'cdk-irsa: IrsaCluster + N addServiceAccount, all in the default chart, written to the assembly as one file',
   B: 'aws-eks: Cluster.fromClusterAttributes(...).addServiceAccount, native OIDC provider, kubectl role + layer',
-  C: 'floor: one CfnOIDCProvider + N iam.Role with WebIdentityPrincipal and literal sub/aud, no manifests',
+  C: 'bare roles: one CfnOIDCProvider + N iam.Role with WebIdentityPrincipal and literal sub/aud, no manifests',
+  D: 'the floor with manifests: C with role names + one cdk8s chart of N kplus.ServiceAccount, cdk8s.Yaml.stringify to one file',
+  K: 'cdk-irsa applied: A with an imported kubectl cluster (fromClusterAttributes), one KubernetesManifest per chart',
 };
 
 /** What one child process measured. */
@@ -27,6 +29,8 @@ export interface ScenarioResult {
   readonly error?: string;
   /** Construct + synth, minus any time spent in `require` inside that window. */
   readonly ms: number;
+  /** Wall time of construction alone (the rest is `app.synth()`), including requires. */
+  readonly constructWallMs: number;
   /** Wall time of construct + synth including requires. */
   readonly wallMs: number;
   /** Time spent in `require` inside the timed window: lazy look-ups of preloaded modules, and any module loaded late. */
@@ -47,6 +51,9 @@ export interface ScenarioResult {
   readonly lambdaFunctions?: number;
   /** Bytes of every template in the assembly, nested stacks included. */
   readonly templateBytes?: number;
+  /** `Custom::AWSCDK-EKS-KubernetesResource` resources: one apply each. */
+  readonly kubernetesManifests?: number;
+  /** `*.k8s.yaml` files written to the cloud assembly. */
   readonly manifestFiles?: number;
   readonly manifestBytes?: number;
 }

@@ -1,9 +1,13 @@
 /*
- * `npm run bench`: synth time, memory and CloudFormation footprint of N ServiceAccounts, three ways, in one run.
+ * `npm run bench`: synth time, memory and CloudFormation footprint of N ServiceAccounts, four ways, in one run.
  *
- *   A  cdk-irsa: IrsaCluster + N IrsaServiceAccount (charts written to the cloud assembly)
+ *   A  cdk-irsa: IrsaCluster + N addServiceAccount (the default chart, written to the cloud assembly)
  *   B  aws-cdk-lib aws-eks: Cluster.fromClusterAttributes(...).addServiceAccount
- *   C  the floor: one CfnOIDCProvider + N iam.Role with a WebIdentityPrincipal, no manifests
+ *   C  bare roles: one CfnOIDCProvider + N iam.Role with a WebIdentityPrincipal, no manifests
+ *   D  the floor with manifests: C + one cdk8s chart with the same ServiceAccounts, rendered with
+ *      cdk8s.Yaml.stringify and written to the cloud assembly (what a user would write by hand to get A's result)
+ *
+ * and, for capacity only, K: A applied through an imported kubectl cluster.
  *
  * Method: every measurement is a fresh `node` process (bench/scenario.ts, compiled by tsc, no ts-node or source-map
  * hooks) that builds one stack with a fixed env and a literal issuer and synthesizes it into a fresh temporary
@@ -23,12 +27,30 @@ import * as os from 'os';
 import * as path from 'path';
 import { NAMESPACES, SCENARIOS, ScenarioId, ScenarioResult } from './common';
 
-const SCENARIO_IDS: ScenarioId[] = ['A', 'B', 'C'];
+const SCENARIO_IDS: ScenarioId[] = ['A', 'B', 'C', 'D'];
 /** CloudFormation's limit on resources per stack; A must fit 499 ServiceAccounts and the provider. */
 const MAX_RESOURCES = 500;
 const CAPACITY_N = MAX_RESOURCES - 1;
-/** The N at which the A/C and B/A targets of the issue apply. */
-const TARGETS = { maxAOverC: 1.25, aOverCAt: [100, 400], minBOverA: 2.0, bOverAAt: [100] };
+/** Applied through kubectl, the stack also holds the kubectl provider's nested stack and one manifest resource. */
+const APPLIED_CAPACITY_N = MAX_RESOURCES - 3;
+
+/** A target of issue 13: a ratio of two scenarios' medians (or peak RSS) in this run, at some N. */
+interface RatioTarget {
+  readonly over: [ScenarioId, ScenarioId];
+  readonly at: number;
+  readonly validation: boolean;
+  readonly max?: number;
+  readonly min?: number;
+  readonly of?: 'time' | 'rss';
+}
+const TARGETS: RatioTarget[] = [
+  { over: ['A', 'D'], at: 100, validation: false, max: 1.10 },
+  { over: ['A', 'D'], at: 400, validation: false, max: 1.10 },
+  { over: ['A', 'C'], at: 400, validation: false, max: 1.40 },
+  { over: ['A', 'C'], at: 400, validation: true, max: 1.10 },
+  { over: ['B', 'A'], at: 100, validation: false, min: 2.5 },
+  { over: ['A', 'D'], at: 400, validation: false, max: 1.10, of: 'rss' },
+];
 
 interface Options {
   readonly reps: number;
@@ -60,14 +82,14 @@ interface Cell {
   readonly medianPeakRssMiB?: number;
   /** The footprint of the last successful run (it is the same in every run). */
   readonly footprint?: Pick<ScenarioResult, 'resources' | 'resourcesAllTemplates' | 'nestedStacks' | 'customResources' |
-  'lambdaFunctions' | 'templateBytes' | 'manifestFiles' | 'manifestBytes'>;
+  'lambdaFunctions' | 'templateBytes' | 'kubernetesManifests' | 'manifestFiles' | 'manifestBytes'>;
 }
 
 // This file runs as bench/.build/bench/run.js (see bench/tsconfig.json); the child is compiled next to it.
 const SCENARIO_JS = path.join(__dirname, 'scenario.js');
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
-const USAGE = 'usage: npm run bench -- [--reps 11] [--n 1,100,400] [--validation off|on|both] [--validation-n 100] ' +
+const USAGE = 'usage: npm run bench -- [--reps 11] [--n 1,100,400] [--validation off|on|both] [--validation-n 100,400] ' +
   '[--tmp /dev/shm] [--max-others 0.25] [--retries 10] [--quick] [--cpu-prof <dir>] [--out bench/results.json]';
 
 /**
@@ -116,8 +138,8 @@ function parseOptions(argv: string[]): Options {
     reps: count(value('--reps') ?? (quick ? '1' : '11')),
     ns: list(value('--n') ?? '1,100,400'),
     validation,
-    validationReps: quick ? 1 : 3,
-    validationNs: list(value('--validation-n') ?? '100'),
+    validationReps: quick ? 1 : 5,
+    validationNs: list(value('--validation-n') ?? '100,400'),
     out: path.resolve(value('--out') ?? path.join(REPO, 'bench', 'results.json')),
     cpuProf: value('--cpu-prof'),
     tmp: path.resolve(value('--tmp') ?? defaultTmp()),
@@ -238,6 +260,7 @@ function summarize(scenario: ScenarioId, n: number, validation: boolean, runs: M
       customResources: last.customResources,
       lambdaFunctions: last.lambdaFunctions,
       templateBytes: last.templateBytes,
+      kubernetesManifests: last.kubernetesManifests,
       manifestFiles: last.manifestFiles,
       manifestBytes: last.manifestBytes,
     },
@@ -296,30 +319,33 @@ function fmt(value: number | undefined, digits = 0): string {
   return value === undefined ? '–' : value.toFixed(digits);
 }
 
-function ratio(a?: Cell, b?: Cell): number | undefined {
-  return a?.ok && b?.ok ? a.medianMs! / b.medianMs! : undefined;
+function ratio(a?: Cell, b?: Cell, of: 'time' | 'rss' = 'time'): number | undefined {
+  if (!a?.ok || !b?.ok) return undefined;
+  return of === 'time' ? a.medianMs! / b.medianMs! : a.medianPeakRssMiB! / b.medianPeakRssMiB!;
 }
 
-/** The results as a Markdown table (it reads fine in a terminal too): one row per N, A/B/C side by side. */
+/** The results as a Markdown table (it reads fine in a terminal too): one row per N, A/B/C/D side by side. */
 function table(cells: Cell[], ns: number[]): string {
   const cell = (s: ScenarioId, n: number) => cells.find(c => c.scenario === s && c.n === n);
-  const triple = (n: number, f: (c: Cell) => string) =>
+  const all = (n: number, f: (c: Cell) => string) =>
     SCENARIO_IDS.map(s => { const c = cell(s, n); return c?.ok ? f(c) : 'failed'; }).join(' / ');
   const rows = [
-    '| N | A ms | B ms | C ms | A/C | B/A | B/C | peak RSS MiB A / B / C | resources A / B / C | custom resources A / B / C | ' +
-    'Lambdas A / B / C | template bytes A / B / C |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| N | A ms | B ms | C ms | D ms | A/D | A/C | B/A | peak RSS MiB A / B / C / D | RSS A/D | resources A / B / C / D | ' +
+    'custom resources A / B / C / D | Lambdas A / B / C / D | template bytes A / B / C / D | k8s.yaml files A / D |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const n of ns) {
     const ms = (s: ScenarioId) => { const c = cell(s, n); return c?.ok ? fmt(c.medianMs) : 'failed¹'; };
     const resources = (c: Cell) => (c.footprint!.resourcesAllTemplates !== c.footprint!.resources
       ? `${c.footprint!.resources} (+${c.footprint!.resourcesAllTemplates! - c.footprint!.resources!} nested)`
       : `${c.footprint!.resources}`);
-    rows.push(`| ${n} | ${ms('A')} | ${ms('B')} | ${ms('C')} | ${fmt(ratio(cell('A', n), cell('C', n)), 2)} | ` +
-      `${fmt(ratio(cell('B', n), cell('A', n)), 2)} | ${fmt(ratio(cell('B', n), cell('C', n)), 2)} | ` +
-      `${triple(n, c => fmt(c.medianPeakRssMiB))} | ${triple(n, resources)} | ` +
-      `${triple(n, c => String(c.footprint!.customResources))} | ${triple(n, c => String(c.footprint!.lambdaFunctions))} | ` +
-      `${triple(n, c => String(c.footprint!.templateBytes))} |`);
+    const files = ['A', 'D'].map(s => { const c = cell(s as ScenarioId, n); return c?.ok ? String(c.footprint!.manifestFiles) : 'failed'; }).join(' / ');
+    rows.push(`| ${n} | ${ms('A')} | ${ms('B')} | ${ms('C')} | ${ms('D')} | ` +
+      `${fmt(ratio(cell('A', n), cell('D', n)), 2)} | ${fmt(ratio(cell('A', n), cell('C', n)), 2)} | ` +
+      `${fmt(ratio(cell('B', n), cell('A', n)), 2)} | ${all(n, c => fmt(c.medianPeakRssMiB))} | ` +
+      `${fmt(ratio(cell('A', n), cell('D', n), 'rss'), 2)} | ${all(n, resources)} | ` +
+      `${all(n, c => String(c.footprint!.customResources))} | ${all(n, c => String(c.footprint!.lambdaFunctions))} | ` +
+      `${all(n, c => String(c.footprint!.templateBytes))} | ${files} |`);
   }
   const failures = cells.filter(c => !c.ok);
   const notes = [...new Set(failures.map(c => `${c.scenario} at N=${c.n}: ${firstLine(c.error)}`))];
@@ -328,31 +354,39 @@ function table(cells: Cell[], ns: number[]): string {
 
 interface TargetCheck { readonly target: string; readonly value: string; readonly met: boolean }
 
-function checkTargets(cells: Cell[], capacity: Cell): TargetCheck[] {
-  const cell = (s: ScenarioId, n: number) => cells.find(c => c.scenario === s && c.n === n);
+function checkTargets(cells: Cell[], capacity: Cell, appliedCapacity: Cell): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  for (const n of TARGETS.aOverCAt) {
-    const r = ratio(cell('A', n), cell('C', n));
-    if (cell('A', n)) checks.push({ target: `A/C <= ${TARGETS.maxAOverC} at N=${n}`, value: fmt(r, 2), met: r !== undefined && r <= TARGETS.maxAOverC });
+  for (const t of TARGETS) {
+    const cell = (s: ScenarioId) => cells.find(c => c.scenario === s && c.n === t.at && c.validation === t.validation);
+    const [a, b] = t.over;
+    if (!cell(a) && !cell(b)) continue;
+    const r = ratio(cell(a), cell(b), t.of);
+    const name = `${t.of === 'rss' ? 'peak RSS ' : ''}${a}/${b} ${t.max !== undefined ? `<= ${t.max.toFixed(2)}` : `>= ${t.min!.toFixed(2)}`} ` +
+      `at N=${t.at}, validation ${t.validation ? 'on' : 'off'}`;
+    const met = r !== undefined && (t.max === undefined || r <= t.max) && (t.min === undefined || r >= t.min);
+    checks.push({ target: name, value: fmt(r, 2), met });
   }
-  for (const n of TARGETS.bOverAAt) {
-    const r = ratio(cell('B', n), cell('A', n));
-    if (cell('A', n)) checks.push({ target: `B/A >= ${TARGETS.minBOverA} at N=${n}`, value: fmt(r, 2), met: r !== undefined && r >= TARGETS.minBOverA });
-  }
-  for (const c of cells.filter(x => x.scenario === 'A')) {
+  for (const c of cells.filter(x => x.scenario === 'A' && !x.validation)) {
     const f = c.footprint;
-    const met = c.ok && f!.resources === c.n + 1 && f!.resourcesAllTemplates === c.n + 1 && f!.customResources === 0 && f!.lambdaFunctions === 0;
+    const met = c.ok && f!.resources === c.n + 1 && f!.resourcesAllTemplates === c.n + 1 && f!.customResources === 0 &&
+      f!.lambdaFunctions === 0 && f!.manifestFiles === 1;
     checks.push({
-      target: `A at N=${c.n}: N+1 resources, 0 custom resources, 0 Lambdas`,
-      value: c.ok ? `${f!.resources} resources, ${f!.customResources} custom, ${f!.lambdaFunctions} Lambdas` : `failed: ${firstLine(c.error)}`,
+      target: `A at N=${c.n}: N+1 resources, 0 custom resources, 0 Lambdas, 1 manifest file`,
+      value: c.ok ? `${f!.resources} resources, ${f!.customResources} custom, ${f!.lambdaFunctions} Lambdas, ${f!.manifestFiles} files` : `failed: ${firstLine(c.error)}`,
       met,
     });
   }
   const f = capacity.footprint;
   checks.push({
-    target: `A synthesizes N=${CAPACITY_N} in one stack (${MAX_RESOURCES} resources)`,
-    value: capacity.ok ? `${f!.resources} resources, ${fmt(capacity.medianMs)} ms` : `failed: ${firstLine(capacity.error)}`,
-    met: capacity.ok && f!.resources === CAPACITY_N + 1,
+    target: `A writes N=${CAPACITY_N} ServiceAccounts to files from one stack (${MAX_RESOURCES} resources)`,
+    value: capacity.ok ? `${f!.resources} resources, ${f!.manifestFiles} file, ${fmt(capacity.medianMs)} ms` : `failed: ${firstLine(capacity.error)}`,
+    met: capacity.ok && f!.resources === CAPACITY_N + 1 && f!.manifestFiles === 1,
+  });
+  const k = appliedCapacity.footprint;
+  checks.push({
+    target: `K applies N=${APPLIED_CAPACITY_N} ServiceAccounts through kubectl from one stack (${MAX_RESOURCES} resources)`,
+    value: appliedCapacity.ok ? `${k!.resources} resources, ${k!.kubernetesManifests} manifest, ${fmt(appliedCapacity.medianMs)} ms` : `failed: ${firstLine(appliedCapacity.error)}`,
+    met: appliedCapacity.ok && k!.resources === MAX_RESOURCES && k!.kubernetesManifests === 1,
   });
   return checks;
 }
@@ -381,8 +415,9 @@ function main(): void {
     const off = opts.validation === 'on' ? [] : measure(opts.ns, false, opts.reps, scratch, opts);
     const on = opts.validation === 'off' ? [] : measure(opts.validationNs, true, opts.validationReps, scratch, opts);
 
-    process.stderr.write(`  capacity: A at N=${CAPACITY_N}\n`);
+    process.stderr.write(`  capacity: A at N=${CAPACITY_N}, K at N=${APPLIED_CAPACITY_N}\n`);
     const [capacity] = measure([CAPACITY_N], false, 1, scratch, { ...opts, cpuProf: undefined }, ['A']);
+    const [appliedCapacity] = measure([APPLIED_CAPACITY_N], false, 1, scratch, { ...opts, cpuProf: undefined }, ['K']);
     const failingB = [...off, ...on].filter(c => c.scenario === 'B' && !c.ok).map(c => c.n).sort((a, b) => a - b)[0];
     const passingB = [...off, ...on].filter(c => c.scenario === 'B' && c.ok && (failingB === undefined || c.n < failingB))
       .map(c => c.n).sort((a, b) => b - a)[0];
@@ -393,7 +428,7 @@ function main(): void {
       awsEksLimit = largestPassingN(scratch, 'B', passingB, failingB, failingError);
     }
 
-    const targets = checkTargets(off.length ? off : on, capacity);
+    const targets = checkTargets([...off, ...on], capacity, appliedCapacity);
     const loadAfter = os.loadavg();
     const validationNote = opts.validation === 'on'
       ? 'built-in CloudFormation validation ON for A, B and C'
@@ -416,7 +451,7 @@ function main(): void {
       `load average ${loadBefore[0].toFixed(2)} before, ${loadAfter[0].toFixed(2)} after.`);
     out.push(`Median construct + synth time of ${opts.reps} fresh processes per cell (requires excluded), ` +
       `${NAMESPACES} namespaces, one stack, ${outdirNote}; ${validationNote}. ${othersNote}`, '');
-    for (const s of SCENARIO_IDS) out.push(`- ${s}: ${SCENARIOS[s]}`);
+    for (const s of [...SCENARIO_IDS, 'K' as const]) out.push(`- ${s}: ${SCENARIOS[s]}`);
     out.push('');
     if (off.length) out.push(table(off, opts.ns), '');
     if (on.length) out.push('With the built-in CloudFormation validation on:', '', table(on, opts.validationNs), '');
@@ -455,14 +490,14 @@ function main(): void {
       table: off.length ? table(off, opts.ns) : undefined,
       validationTable: on.length ? table(on, opts.validationNs) : undefined,
       cells: [...off, ...on],
-      capacity: { a: capacity, awsEksLimit },
+      capacity: { a: capacity, k: appliedCapacity, awsEksLimit },
       targets,
     };
     fs.mkdirSync(path.dirname(opts.out), { recursive: true });
     fs.writeFileSync(opts.out, JSON.stringify(results, undefined, 2) + '\n');
     process.stderr.write(`wrote ${path.relative(process.cwd(), opts.out)}\n`);
     // A failing to synthesize is a bug; a missed ratio target is a finding, reported above.
-    if (![...off, ...on, capacity].filter(c => c.scenario === 'A').every(c => c.ok)) process.exitCode = 1;
+    if (![...off, ...on, capacity, appliedCapacity].filter(c => c.scenario === 'A' || c.scenario === 'K').every(c => c.ok)) process.exitCode = 1;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

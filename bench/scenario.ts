@@ -2,7 +2,7 @@
  * One benchmark measurement: builds and synthesizes one scenario with N ServiceAccounts in a fresh process and
  * prints one JSON line (a ScenarioResult) on stdout. Run by bench/run.ts; see there for the method.
  *
- *   node bench/.build/bench/scenario.js <A|B|C> <N> [--validation] [--outdir <empty dir>] [--preload <file>]
+ *   node bench/.build/bench/scenario.js <A|B|C|D|K> <N> [--validation] [--outdir <empty dir>] [--preload <file>]
  *                                       [--list-modules <file>]
  */
 import * as fs from 'fs';
@@ -10,10 +10,13 @@ import Module from 'module';
 import * as os from 'os';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, attachCustomSynthesis, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { IrsaCluster } from '../src';
 import { ACCOUNT, ISSUER, ISSUER_URL, NAMESPACES, REGION, ScenarioId, ScenarioResult, STACK_NAME, STS_AUDIENCE } from './common';
 
@@ -22,9 +25,29 @@ function serviceAccount(i: number): { id: string; namespace: string; name: strin
   return { id: `Sa${i}`, namespace: `ns-${i % NAMESPACES}`, name: `sa-${i}` };
 }
 
-/** cdk-irsa: the charts are the default ones, one per ServiceAccount, each written to the assembly. */
+/** cdk-irsa: every ServiceAccount in the cluster's default chart, written to the assembly. */
 function buildA(stack: Stack, n: number): void {
   const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: ISSUER_URL });
+  for (let i = 0; i < n; i++) {
+    const sa = serviceAccount(i);
+    irsa.addServiceAccount(sa.id, { namespace: sa.namespace, name: sa.name });
+  }
+}
+
+/** A cluster with kubectl access that the stack does not create (its provider is a nested stack). */
+function importedKubectlCluster(stack: Stack, provider?: iam.IOidcProvider): eks.ICluster {
+  return eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'bench',
+    openIdConnectProvider: provider,
+    kubectlRoleArn: `arn:aws:iam::${ACCOUNT}:role/bench-kubectl`,
+    kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer',
+      `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:kubectl:1`),
+  });
+}
+
+/** cdk-irsa, also applying the default chart through a kubectl cluster. */
+function buildK(stack: Stack, n: number): void {
+  const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: ISSUER_URL, cluster: importedKubectlCluster(stack) });
   for (let i = 0; i < n; i++) {
     const sa = serviceAccount(i);
     irsa.addServiceAccount(sa.id, { namespace: sa.namespace, name: sa.name });
@@ -35,13 +58,7 @@ function buildA(stack: Stack, n: number): void {
 function buildB(stack: Stack, n: number): void {
   // The same native provider A and C create, so the difference is what aws-eks adds per ServiceAccount.
   const provider = new iam.OidcProviderNative(stack, 'Provider', { url: ISSUER_URL, clientIds: [STS_AUDIENCE] });
-  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', {
-    clusterName: 'bench',
-    openIdConnectProvider: provider,
-    kubectlRoleArn: `arn:aws:iam::${ACCOUNT}:role/bench-kubectl`,
-    kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer',
-      `arn:aws:lambda:${REGION}:${ACCOUNT}:layer:kubectl:1`),
-  });
+  const cluster = importedKubectlCluster(stack, provider);
   for (let i = 0; i < n; i++) {
     const sa = serviceAccount(i);
     cluster.addServiceAccount(sa.id, { namespace: sa.namespace, name: sa.name });
@@ -64,7 +81,37 @@ function buildC(stack: Stack, n: number): void {
   }
 }
 
-const BUILDERS: Record<ScenarioId, (stack: Stack, n: number) => void> = { A: buildA, B: buildB, C: buildC };
+/**
+ * The floor with manifests: what a user writes by hand to get A's result. C's roles, with names so that their ARNs
+ * are known at synth, and one cdk8s chart holding the same annotated ServiceAccounts, rendered with
+ * `cdk8s.Yaml.stringify` into the cloud assembly.
+ */
+function buildD(stack: Stack, n: number): void {
+  const provider = new iam.CfnOIDCProvider(stack, 'Provider', { url: ISSUER_URL, clientIdList: [STS_AUDIENCE] });
+  const chart = new cdk8s.Chart(new cdk8s.App(), 'service-accounts');
+  for (let i = 0; i < n; i++) {
+    const sa = serviceAccount(i);
+    const roleName = `${STACK_NAME}-${sa.id}`;
+    new iam.Role(stack, sa.id, {
+      roleName,
+      assumedBy: new iam.WebIdentityPrincipal(provider.attrArn, {
+        StringEquals: {
+          [`${ISSUER}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name}`,
+          [`${ISSUER}:aud`]: STS_AUDIENCE,
+        },
+      }),
+    });
+    new kplus.ServiceAccount(chart, sa.id, {
+      metadata: { name: sa.name, namespace: sa.namespace, annotations: { 'eks.amazonaws.com/role-arn': `arn:aws:iam::${ACCOUNT}:role/${roleName}` } },
+    });
+  }
+  attachCustomSynthesis(new Construct(stack, 'Manifest'), {
+    onSynthesize: session => fs.writeFileSync(path.join(session.outdir, `${STACK_NAME}.service-accounts.k8s.yaml`),
+      cdk8s.Yaml.stringify(...chart.toJson())),
+  });
+}
+
+const BUILDERS: Record<ScenarioId, (stack: Stack, n: number) => void> = { A: buildA, B: buildB, C: buildC, D: buildD, K: buildK };
 
 /** Accumulates the time of outermost `require` calls, so it can be taken out of the measurement. */
 function instrumentRequire(): { stop: () => { ms: number; modules: number } } {
@@ -110,12 +157,13 @@ function inspectAssembly(outdir: string): Partial<ScenarioResult> {
     customResources: all.filter(r => r.Type.startsWith('Custom::') || r.Type === 'AWS::CloudFormation::CustomResource').length,
     lambdaFunctions: all.filter(r => r.Type === 'AWS::Lambda::Function').length,
     templateBytes: templateFiles.reduce((sum, f) => sum + fs.statSync(path.join(outdir, f)).size, 0),
+    kubernetesManifests: all.filter(r => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource').length,
     manifestFiles: manifests.length,
     manifestBytes: manifests.reduce((sum, f) => sum + fs.statSync(path.join(outdir, f)).size, 0),
   };
 }
 
-const USAGE = 'usage: scenario.js <A|B|C> <N> [--validation] [--outdir <empty dir>] [--preload <file>] [--list-modules <file>]';
+const USAGE = 'usage: scenario.js <A|B|C|D|K> <N> [--validation] [--outdir <empty dir>] [--preload <file>] [--list-modules <file>]';
 
 function main(argv: string[]): void {
   const [scenario, nArg] = argv;
@@ -144,10 +192,12 @@ function main(argv: string[]): void {
   const requires = instrumentRequire();
   let error: string | undefined;
   const start = performance.now();
+  let constructedAt = start;
   try {
     const app = new App({ outdir, builtinCloudFormationValidation: validation });
     const stack = new Stack(app, STACK_NAME, { env: { account: ACCOUNT, region: REGION } });
     BUILDERS[scenario as ScenarioId](stack, n);
+    constructedAt = performance.now();
     app.synth();
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
@@ -166,6 +216,7 @@ function main(argv: string[]): void {
     ok: error === undefined,
     error,
     ms: wallMs - requireMs,
+    constructWallMs: constructedAt - start,
     wallMs,
     requireMs,
     modulesLoadedWhileTimed,

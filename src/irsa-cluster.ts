@@ -36,7 +36,7 @@ export interface IrsaClusterProps {
    * The EKS cluster the ServiceAccounts live in.
    *
    * Gives the issuer URL when `issuerUrl` is not set, and, when aws-cdk-lib can run kubectl against it, applies
-   * the ServiceAccount charts on `cdk deploy` (through `cluster.addCdk8sChart`).
+   * the ServiceAccount charts on `cdk deploy` (through aws-eks `KubernetesManifest` resources in the ServiceAccounts' stack).
    *
    * @default - none: pass `issuerUrl`; manifests are only written to the cloud assembly
    */

@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -20,9 +19,10 @@ export interface IrsaServiceAccountOptions extends IrsaServiceAccountRoleOptions
    *
    * Pass your own chart to put workloads next to it (`new kplus.Deployment(chart, 'App', { serviceAccount:
    * sa.serviceAccount, ... })`); the whole chart is then written to the cloud assembly (and applied, when the
-   * cluster has kubectl access).
+   * cluster has kubectl access), with its ServiceAccounts before the objects that use them.
    *
-   * @default - a new Chart in its own cdk8s App
+   * @default - the default chart of the cluster in this stack, shared by all its ServiceAccounts without a chart
+   * and written to `<stack>.<cluster>.k8s.yaml` (the cluster's construct path in the stack, `/` replaced by `-`)
    */
   readonly chart?: cdk8s.Chart;
 
@@ -76,8 +76,10 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
     }
     const allAnnotations = this._withOwnAnnotations(annotations ?? {});
 
-    this.chart = requestedChart ?? new cdk8s.Chart(new cdk8s.App(), defaultChartId(this));
-    const publication = ChartPublication.of(this, this.chart);
+    const publication = requestedChart
+      ? ChartPublication.of(this, requestedChart)
+      : ChartPublication.defaultFor(this, props.cluster);
+    this.chart = publication.chart;
     publication.register({
       owner: this,
       namespace,
@@ -97,10 +99,4 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
   protected get _kind(): string {
     return KIND;
   }
-}
-
-/** The chart of a ServiceAccount without one: named after its construct path in the stack, which is unique. */
-function defaultChartId(scope: Construct): string {
-  const scopes = scope.node.scopes;
-  return scopes.slice(scopes.indexOf(Stack.of(scope)) + 1).map(c => c.node.id).join('-');
 }

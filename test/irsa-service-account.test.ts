@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CfnParameter, Duration, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -10,7 +10,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ServiceAccount as ServiceAccountModel } from 'kubernetes-models/v1/ServiceAccount';
 import * as YAML from 'yaml';
-import { IrsaCluster, IrsaServiceAccountOptions } from '../src';
+import { IrsaCluster, IrsaServiceAccount, IrsaServiceAccountOptions } from '../src';
 import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, testStack } from './support/app';
 import { evaluateIntrinsics } from './support/cfn';
 
@@ -622,8 +622,8 @@ describe('IrsaServiceAccount', () => {
       const manifests = writtenManifests(stack);
 
       // THEN
-      expect(Object.keys(manifests)).toEqual(['Stack.Irsa-CanDoStuff.k8s.yaml']);
-      expect(manifests['Stack.Irsa-CanDoStuff.k8s.yaml']).toEqual(cdk8s.Testing.synth(sa.chart));
+      expect(Object.keys(manifests)).toEqual(['Stack.Irsa.k8s.yaml']);
+      expect(manifests['Stack.Irsa.k8s.yaml']).toEqual(cdk8s.Testing.synth(sa.chart));
     });
 
     test('shares one file per chart between ServiceAccounts', () => {
@@ -637,6 +637,75 @@ describe('IrsaServiceAccount', () => {
       expect(manifests['Stack.workloads.k8s.yaml'].map(m => m.metadata.name)).toEqual(['a', 'b']);
     });
 
+    test('shares one default chart per cluster and stack: one file for all the cluster\'s ServiceAccounts without a chart', () => {
+      // GIVEN two clusters in a stack, and a second stack using the first cluster
+      const stack = testStack();
+      const blue = new IrsaCluster(stack, 'Blue', { issuerUrl: SEED_ISSUER_URL });
+      const green = new IrsaCluster(stack, 'Green', { issuerUrl: `${SEED_ISSUER_URL}0` });
+      const other = new Stack(testAppOf(stack), 'Other', { env: ENV });
+
+      // WHEN ServiceAccounts are created every way there is
+      const a = blue.addServiceAccount('A', { namespace: 'ns', name: 'a' });
+      new IrsaServiceAccount(stack, 'B', { cluster: blue, namespace: 'shop', name: 'b' });
+      green.addServiceAccount('C', { namespace: 'ns', name: 'c' });
+      const d = new IrsaServiceAccount(other, 'D', { cluster: blue, namespace: 'ns', name: 'd' });
+      const e = blue.addServiceAccount('E', { name: 'e' });
+
+      // THEN
+      expect(e.chart).toBe(a.chart);
+      expect(d.chart).not.toBe(a.chart);
+      const names = (file: string, dir: string) => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, file), 'utf8'))
+        .map(doc => doc.toJSON()).map(m => `${m.kind} ${m.metadata.namespace}/${m.metadata.name}`);
+      const dir = testAppOf(stack).synth().directory;
+      expect(fs.readdirSync(dir).filter(f => f.endsWith('.k8s.yaml')).sort())
+        .toEqual(['Other.Stack-Blue.k8s.yaml', 'Stack.Blue.k8s.yaml', 'Stack.Green.k8s.yaml']);
+      expect(names('Stack.Blue.k8s.yaml', dir)).toEqual(['ServiceAccount ns/a', 'ServiceAccount shop/b', 'ServiceAccount default/e']);
+      expect(names('Stack.Green.k8s.yaml', dir)).toEqual(['ServiceAccount ns/c']);
+      expect(names('Other.Stack-Blue.k8s.yaml', dir)).toEqual(['ServiceAccount ns/d']);
+    });
+
+    test('writes 499 ServiceAccounts of one stack to one file: 499 roles and the provider are 500 resources', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+
+      // WHEN
+      for (let i = 0; i < 499; i++) cluster.addServiceAccount(`Sa${i}`, { namespace: `ns-${i % 10}`, name: `service-account-${i}` });
+
+      // THEN
+      const resources = Object.values(Template.fromStack(stack).toJSON().Resources) as Array<{ Type: string }>;
+      expect(resources).toHaveLength(500);
+      expect(resources.filter(r => r.Type === 'AWS::IAM::Role')).toHaveLength(499);
+      const manifests = writtenManifests(stack);
+      expect(Object.keys(manifests)).toEqual(['Stack.Irsa.k8s.yaml']);
+      expect(manifests['Stack.Irsa.k8s.yaml']).toHaveLength(499);
+    });
+
+    test('rejects the same name and namespace twice in a cluster\'s default chart', () => {
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      cluster.addServiceAccount('First', { namespace: 'ns', name: 'sa' });
+      expect(() => new IrsaServiceAccount(stack, 'Second', { cluster, namespace: 'ns', name: 'sa' })).toThrow(
+        new Error("IrsaServiceAccount 'Stack/Second': the default chart of cluster 'Stack/Irsa' already has a ServiceAccount \"sa\" in namespace \"ns\" " +
+          "(from 'Stack/Irsa/First'). Kubernetes keeps one object per name and namespace: use another name, or give that ServiceAccount's role more permissions instead."),
+      );
+    });
+
+    test('puts ServiceAccounts before the workloads that use them, even a Deployment added to the chart first', () => {
+      // GIVEN a Deployment that runs as "ledger", added before the ServiceAccount exists
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads', { namespace: 'payments' });
+      deploymentRunningAs(chart, 'ledger');
+
+      // WHEN
+      cluster.addServiceAccount('Sa', { name: 'ledger', chart });
+
+      // THEN
+      const manifests = writtenManifests(stack)['Stack.workloads.k8s.yaml'];
+      expect(manifests.map(m => `${m.kind} ${m.metadata.name}`)).toEqual(['ServiceAccount ledger', 'Deployment ledger-app']);
+    });
+
     test('fails synthesis with the fix when the role ARN is not known and no cluster applies the chart', () => {
       // GIVEN
       const stack = testStack({});
@@ -645,8 +714,8 @@ describe('IrsaServiceAccount', () => {
       seed(stack);
 
       // THEN
-      expect(() => testAppOf(stack).synth()).toThrow(new Error('Validation failed with the following errors:\n  [Stack/Irsa/CanDoStuff/Manifest] ' +
-        'ServiceAccount "testing/can-do-stuff-on-aws" (Stack/Irsa/CanDoStuff) cannot be written to Stack.Irsa-CanDoStuff.k8s.yaml: its role ARN ' +
+      expect(() => testAppOf(stack).synth()).toThrow(new Error('Validation failed with the following errors:\n  [Stack/Irsa.k8s.yaml] ' +
+        'ServiceAccount "testing/can-do-stuff-on-aws" (Stack/Irsa/CanDoStuff) cannot be written to Stack.Irsa.k8s.yaml: its role ARN ' +
         "is only known at deploy time because stack 'Stack' has no concrete account (env.account). Set env: { account, region } on the stack, " +
         'or pass `cluster` (an eks.ICluster with kubectl access) to the IrsaCluster so the manifest is applied on deploy.'));
     });
@@ -659,8 +728,8 @@ describe('IrsaServiceAccount', () => {
       new cdk8s.ApiObject(chart, 'Config', {
         apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { bucket: new s3.Bucket(stack, 'B').bucketName },
       });
-      expect(() => testAppOf(stack).synth()).toThrow(new Error('Validation failed with the following errors:\n  [Stack/Irsa/Sa/Manifest] ' +
-        "the cdk8s chart 'workloads' contains values that are only known at deploy time (CDK tokens), so it cannot be written to " +
+      expect(() => testAppOf(stack).synth()).toThrow(new Error('Validation failed with the following errors:\n  [Stack/workloads.k8s.yaml] ' +
+        "the chart 'workloads' contains values that are only known at deploy time (CDK tokens), so it cannot be written to " +
         'Stack.workloads.k8s.yaml. Use literal values in the chart, or pass `cluster` to the IrsaCluster so the chart is applied on deploy.'));
     });
   });
@@ -737,7 +806,7 @@ describe('IrsaServiceAccount', () => {
       const json = evaluateIntrinsics(manifest.Properties.Manifest, { attributes: { [`${onlyRole(stack).logicalId}.Arn`]: 'arn:aws:iam::1:role/x' } });
       expect(JSON.parse(json)[0].metadata.annotations['eks.amazonaws.com/role-arn']).toBe('arn:aws:iam::1:role/x');
       expect(writtenManifests(stack)).toEqual({});
-      Annotations.fromStack(stack).hasInfo('*', Match.stringLikeRegexp('Stack.Irsa-Sa.k8s.yaml is not written to the cloud assembly'));
+      Annotations.fromStack(stack).hasInfo('*', Match.stringLikeRegexp('Stack.Irsa.k8s.yaml is not written to the cloud assembly'));
     });
 
     test('rejects one chart for two clusters', () => {
@@ -749,6 +818,134 @@ describe('IrsaServiceAccount', () => {
       blue.addServiceAccount('Sa', { namespace: 'ns', name: 'a', chart });
       expect(() => green.addServiceAccount('Sa', { namespace: 'ns', name: 'b', chart }))
         .toThrow(new Error("IrsaServiceAccount 'Stack/Green/Sa': the chart 'workloads' is already applied to cluster 'Stack/Eks', not 'Stack/Other'. Use one chart per cluster."));
+    });
+
+    test('applies a cluster\'s default chart with one manifest that depends on every role in it', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+
+      // WHEN
+      const accounts = [0, 1, 2].map(i => cluster.addServiceAccount(`Sa${i}`, { namespace: 'ns', name: `sa-${i}` }));
+
+      // THEN
+      const manifests = Object.entries(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+      expect(manifests).toHaveLength(1);
+      const [logicalId, manifest] = manifests[0];
+      expect(logicalId).toBe(stack.getLogicalId(stack.node.findChild('Irsa.k8s.yaml').node.findChild('Resource').node.defaultChild as CfnResource));
+      expect(JSON.parse(manifest.Properties.Manifest).map((m: any) => m.metadata.name)).toEqual(['sa-0', 'sa-1', 'sa-2']);
+      expect([...manifest.DependsOn].sort()).toEqual(accounts.map(a => stack.getLogicalId(a.role.node.defaultChild as iam.CfnRole)).sort());
+    });
+
+    test('applies ServiceAccounts before the workloads that use them, even a Deployment added to the chart first', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads', { namespace: 'payments' });
+      deploymentRunningAs(chart, 'ledger');
+
+      // WHEN
+      cluster.addServiceAccount('Sa', { name: 'ledger', chart });
+
+      // THEN
+      const [manifest] = Object.values(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+      expect(JSON.parse(manifest.Properties.Manifest).map((m: any) => `${m.kind} ${m.metadata.name}`))
+        .toEqual(['ServiceAccount ledger', 'Deployment ledger-app']);
+    });
+
+    test('applies 497 ServiceAccounts from one stack: 497 roles, the provider, one manifest and the kubectl stack are 500 resources', () => {
+      // GIVEN
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+
+      // WHEN
+      for (let i = 0; i < 497; i++) cluster.addServiceAccount(`Sa${i}`, { namespace: `ns-${i % 10}`, name: `service-account-${i}` });
+
+      // THEN
+      const resources = Object.values(Template.fromStack(stack).toJSON().Resources) as Array<{ Type: string; Properties: any; DependsOn: string[] }>;
+      const count = (type: string) => resources.filter(r => r.Type === type).length;
+      expect(resources).toHaveLength(500);
+      expect([count('AWS::IAM::Role'), count('AWS::IAM::OIDCProvider'), count('Custom::AWSCDK-EKS-KubernetesResource'), count('AWS::CloudFormation::Stack')])
+        .toEqual([497, 1, 1, 1]);
+      const manifest = resources.find(r => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource')!;
+      expect(JSON.parse(manifest.Properties.Manifest)).toHaveLength(497);
+      expect(manifest.DependsOn).toHaveLength(497);
+    });
+
+    test('splits a chart whose manifest would not fit one request into as few manifests as fit, in order', () => {
+      // GIVEN ServiceAccounts of about 60 KB each (a large annotation), so that three fit in 200 KiB
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+      const large = (i: number) => cluster.addServiceAccount(`Sa${i}`, { namespace: 'ns', name: `sa-${i}`, annotations: { 'example.com/notes': 'x'.repeat(60_000) } });
+
+      // WHEN
+      const accounts = [0, 1, 2, 3, 4].map(large);
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const publication = stack.node.findChild('Irsa.k8s.yaml');
+      const logicalId = (id: string) => stack.getLogicalId(publication.node.findChild(id).node.defaultChild as CfnResource);
+      const roleId = (i: number) => stack.getLogicalId(accounts[i].role.node.defaultChild as iam.CfnRole);
+      const manifests = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
+      expect(Object.keys(manifests).sort()).toEqual([logicalId('Resource'), logicalId('Resource2')].sort());
+      const first = manifests[logicalId('Resource')];
+      const second = manifests[logicalId('Resource2')];
+      expect(JSON.parse(first.Properties.Manifest).map((m: any) => m.metadata.name)).toEqual(['sa-0', 'sa-1', 'sa-2']);
+      expect(JSON.parse(second.Properties.Manifest).map((m: any) => m.metadata.name)).toEqual(['sa-3', 'sa-4']);
+      expect([...first.DependsOn].sort()).toEqual([0, 1, 2].map(roleId).sort());
+      expect([...second.DependsOn].sort()).toEqual([logicalId('Resource'), ...[3, 4].map(roleId)].sort());
+      expect(Object.keys(writtenManifests(stack))).toEqual(['Stack.Irsa.k8s.yaml']);
+    });
+
+    test('leaves the earlier manifests as they are when ServiceAccounts are added after the others', () => {
+      // GIVEN the five large ServiceAccounts of the test above, with one and with three more
+      function manifestsWith(count: number) {
+        const stack = testStack();
+        const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+        for (let i = 0; i < count; i++) cluster.addServiceAccount(`Sa${i}`, { namespace: 'ns', name: `sa-${i}`, annotations: { 'example.com/notes': 'x'.repeat(60_000) } });
+        return Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-KubernetesResource');
+      }
+      const before = manifestsWith(5);
+
+      // WHEN
+      const after = manifestsWith(8);
+
+      // THEN every manifest but the last is unchanged, and the new ones come after
+      const ids = Object.keys(before);
+      expect(Object.keys(after)).toEqual(expect.arrayContaining(ids));
+      expect(Object.keys(after)).toHaveLength(3);
+      const firstId = ids.find(id => !before[id].DependsOn.some((d: string) => ids.includes(d)))!;
+      expect(after[firstId]).toEqual(before[firstId]);
+    });
+
+    test('warns about an object that is too large for one request on its own', () => {
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+      cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'huge', annotations: { 'example.com/notes': 'x'.repeat(210_000) } });
+      Annotations.fromStack(stack).hasWarning('/Stack/Irsa.k8s.yaml', 'ServiceAccount "ns/huge" in Stack.Irsa.k8s.yaml is about 210375 bytes, ' +
+        'more than one manifest resource takes (204800); it is applied on its own, and an update, which sends it twice, fails above ' +
+        'Lambda\'s 1 MB limit for asynchronous requests. [ack: cdk-irsa:manifestSize]');
+    });
+
+    test('keeps the manifests next to the roles when the kubectl cluster is in another stack', () => {
+      // GIVEN an EKS cluster in a platform stack, and the IRSA roles in an application stack
+      const stack = testStack();
+      const apps = new Stack(testAppOf(stack), 'Apps', { env: ENV });
+      const eksCluster = new eks.Cluster(stack, 'Eks', {
+        version: eks.KubernetesVersion.V1_33,
+        kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', `arn:aws:lambda:eu-west-2:${ACCOUNT}:layer:kubectl:1`),
+        defaultCapacity: 0,
+      });
+      const cluster = new IrsaCluster(apps, 'Irsa', { cluster: eksCluster });
+
+      // WHEN
+      const sa = cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
+
+      // THEN the application stack holds the manifest and depends on the platform stack, not the other way round
+      const [manifest] = Object.values(Template.fromStack(apps).findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+      expect(manifest.DependsOn).toEqual([apps.getLogicalId(sa.role.node.defaultChild as iam.CfnRole)]);
+      expect(apps.dependencies).toEqual([stack]);
+      expect(stack.dependencies).toEqual([]);
     });
   });
 
@@ -825,6 +1022,15 @@ describe('IrsaServiceAccount', () => {
     });
   });
 });
+
+/** A Deployment in `chart` that runs as the ServiceAccount `name`, which need not exist yet. */
+function deploymentRunningAs(chart: cdk8s.Chart, name: string) {
+  return new kplus.Deployment(chart, 'App', {
+    metadata: { name: `${name}-app` },
+    serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'AppServiceAccount', name),
+    containers: [{ image: 'public.ecr.aws/docker/library/busybox:stable', securityContext: { ensureNonRoot: false } }],
+  });
+}
 
 function testAppOf(stack: Stack): App {
   return stack.node.root as App;

@@ -1,7 +1,10 @@
-import { Aspects, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
+import * as fs from 'fs';
+import { App, Aspects, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cdk8s from 'cdk8s';
 import { IrsaAddon, IrsaChecks, IrsaCluster, IrsaServiceAccount, ServiceAccountIdentity } from '../src';
 import { SEED_ISSUER_URL, testStack } from './support/app';
 
@@ -126,5 +129,64 @@ describe('identities of deployed resources', () => {
     expect(irsa['Stack/Irsa/CanDoStuff/Resource/Resource']).toEqual(README_APP['Stack/Irsa/CanDoStuff/Resource/Resource']);
     expect(identitiesWith(ServiceAccountIdentity.IRSA_AND_POD_IDENTITY)).toEqual(irsa);
     expect(identitiesWith(ServiceAccountIdentity.POD_IDENTITY)).toEqual(irsa);
+  });
+});
+
+/** The logical ID of every manifest a kubectl cluster applies, by construct path, and the manifest files written. */
+function manifests(stack: Stack): { applied: Record<string, string>; files: string[] } {
+  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>;
+  const applied: Record<string, string> = {};
+  for (const construct of stack.node.findAll().filter(CfnResource.isCfnResource).filter(c => Stack.of(c) === stack)) {
+    const logicalId: string = stack.resolve(construct.logicalId);
+    if (resources[logicalId].Type === 'Custom::AWSCDK-EKS-KubernetesResource') applied[construct.node.path] = logicalId;
+  }
+  const directory = (stack.node.root as App).synth().directory;
+  return { applied, files: fs.readdirSync(directory).filter(f => f.endsWith('.k8s.yaml')).sort() };
+}
+
+/** The README app with a cluster that applies its manifests, and a chart of the user's own. */
+function appliedApp(stack: Stack, inDefaultChart = ['CanDoStuff', 'Orders'], inOwnChart = ['Worker']) {
+  const cluster = eks.Cluster.fromClusterAttributes(stack, 'Eks', { clusterName: 'prod', kubectlRoleArn: 'arn:aws:iam::123456789012:role/kubectl' });
+  const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster });
+  for (const id of inDefaultChart) irsa.addServiceAccount(id, { namespace: 'testing', name: id.toLowerCase() });
+  const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
+  for (const id of inOwnChart) irsa.addServiceAccount(id, { namespace: 'jobs', name: id.toLowerCase(), chart });
+  return { irsa, chart };
+}
+
+const APPLIED_APP = {
+  applied: {
+    'Stack/Irsa.k8s.yaml/Resource/Resource/Default': 'Irsak8syaml72406969',
+    'Stack/workloads.k8s.yaml/Resource/Resource/Default': 'workloadsk8syaml7396B4D9',
+  },
+  files: ['Stack.Irsa.k8s.yaml', 'Stack.workloads.k8s.yaml'],
+};
+
+describe('manifests of ServiceAccounts', () => {
+  test('are these files and these manifest resources: the default chart is named after the stack and the cluster', () => {
+    // GIVEN
+    const stack = testStack();
+
+    // WHEN
+    appliedApp(stack);
+
+    // THEN
+    expect(manifests(stack)).toEqual(APPLIED_APP);
+  });
+
+  test('do not move when the first ServiceAccount of a chart is removed, or ServiceAccounts and charts are added', () => {
+    // GIVEN the app without the first ServiceAccount of either chart
+    const stack = testStack();
+    const { irsa, chart } = appliedApp(stack, ['Orders', 'Later'], ['ChartFirst']);
+
+    // WHEN more of everything is added
+    irsa.addServiceAccount('ChartLater', { namespace: 'jobs', name: 'later', chart });
+    irsa.addServiceAccount('Other', { namespace: 'other', name: 'other', chart: new cdk8s.Chart(new cdk8s.App(), 'other') });
+    new IrsaServiceAccount(stack, 'Outside', { cluster: irsa, namespace: 'testing', name: 'outside' });
+
+    // THEN
+    const grown = manifests(stack);
+    expect(grown.applied).toMatchObject(APPLIED_APP.applied);
+    expect(grown.files).toEqual([...APPLIED_APP.files, 'Stack.other.k8s.yaml'].sort());
   });
 });

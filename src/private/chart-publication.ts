@@ -5,6 +5,8 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './construct-error';
+import { MANIFEST_PART_BYTES, manifestBytes, splitIntoParts } from './manifest-parts';
+import { orderServiceAccountsFirst } from './service-accounts-first';
 
 /** What a chart publication needs to know about each ServiceAccount in its chart. */
 export interface PublishedServiceAccount {
@@ -20,47 +22,76 @@ export interface PublishedServiceAccount {
 
 const MANIFEST_SUFFIX = '.k8s.yaml';
 const publications = new WeakMap<cdk8s.Chart, ChartPublication>();
-const chartsByFile = new WeakMap<IConstruct, Map<string, cdk8s.Chart>>();
+const defaultPublications = new WeakMap<IConstruct, Map<Stack, ChartPublication>>();
 
 /**
  * Gets a cdk8s chart to where Kubernetes can read it: `<stack>.<chart>.k8s.yaml` in the cloud assembly on
  * every synth and, when the chart's ServiceAccounts belong to a cluster with kubectl access, the cluster on
- * `cdk deploy` (`cluster.addCdk8sChart`). There is one publication per chart, however many ServiceAccounts
- * (from however many IrsaServiceAccounts) it holds.
+ * `cdk deploy`. There is one publication per chart, however many ServiceAccounts (from however many
+ * IrsaServiceAccounts) it holds, and its ServiceAccounts come before the objects that use them.
  *
- * `addCdk8sChart` copies the chart when it is called, so it is called once the app is complete: from an
- * aspect, which CDK runs before it synthesizes anything. That way the user's own workloads in the chart
- * (a Deployment using the ServiceAccount, say) are applied too.
+ * A publication is a child of the stack named after the file it writes (`<chart>.k8s.yaml`), never of a
+ * ServiceAccount: removing the ServiceAccount that happened to come first must not move the manifest resources
+ * (their logical IDs and aws-eks prune labels come from their construct paths), which would replace them. Being in
+ * the ServiceAccounts' stack also keeps the manifests next to the roles they depend on when the kubectl cluster is
+ * defined in another stack.
+ *
+ * The chart is applied once the app is complete, from an aspect, which CDK runs before it synthesizes anything.
+ * That way the user's own workloads in the chart (a Deployment using the ServiceAccount, say) are applied too.
  */
 export class ChartPublication extends Construct {
-  /** The publication of `chart`, created under `firstOwner` if the chart has none yet. */
-  public static of(firstOwner: Construct, chart: cdk8s.Chart): ChartPublication {
-    return publications.get(chart) ?? new ChartPublication(firstOwner, 'Manifest', chart);
+  /** The publication of a chart the user passed, created in the stack of `owner` if the chart has none yet. */
+  public static of(owner: Construct, chart: cdk8s.Chart): ChartPublication {
+    return publications.get(chart) ?? ChartPublication.create(owner, chart, `the chart '${chart.node.path}'`);
   }
 
-  /** The file name of the manifest in the cloud assembly directory. */
-  public readonly fileName: string;
-  private readonly chart: cdk8s.Chart;
-  private readonly accounts: PublishedServiceAccount[] = [];
-  private cluster?: eks.ICluster;
-  private applied = false;
-  private rendered?: string;
+  /**
+   * The default chart of `cluster` in the stack of `owner`, shared by every ServiceAccount of that cluster and
+   * stack that has no chart of its own. It is named after the cluster's path in the stack (`Irsa`), or in the app
+   * when the cluster belongs to another stack (`Platform-Irsa`).
+   */
+  public static defaultFor(owner: Construct, cluster: IConstruct): ChartPublication {
+    const stack = Stack.of(owner);
+    const byStack = defaultPublications.get(cluster) ?? new Map<Stack, ChartPublication>();
+    defaultPublications.set(cluster, byStack);
+    let publication = byStack.get(stack);
+    if (!publication) {
+      const chart = new cdk8s.Chart(new cdk8s.App(), pathFrom(stack, cluster));
+      publication = ChartPublication.create(owner, chart, `the default chart of cluster '${cluster.node.path}'`);
+      byStack.set(stack, publication);
+    }
+    return publication;
+  }
 
-  private constructor(scope: Construct, id: string, chart: cdk8s.Chart) {
-    super(scope, id);
-    this.chart = chart;
-    publications.set(chart, this);
-
-    const chartName = chart.node.path.replace(/[^A-Za-z0-9._-]/g, '-');
-    this.fileName = `${Stack.of(this).artifactId}.${chartName}${MANIFEST_SUFFIX}`;
-    const root = this.node.root;
-    const files = chartsByFile.get(root) ?? new Map<string, cdk8s.Chart>();
-    chartsByFile.set(root, files);
-    if (files.has(this.fileName)) {
-      fail(scope, 'IrsaServiceAccount', `another cdk8s chart is already written to ${this.fileName}. ` +
+  private static create(owner: Construct, chart: cdk8s.Chart, description: string): ChartPublication {
+    const stack = Stack.of(owner);
+    const id = `${chart.node.path.replace(/[^A-Za-z0-9._-]/g, '-')}${MANIFEST_SUFFIX}`;
+    const fileName = `${stack.artifactId}.${id}`;
+    if (stack.node.tryFindChild(id)) {
+      fail(owner, 'IrsaServiceAccount', `another cdk8s chart is already written to ${fileName}. ` +
         `Give the chart '${chart.node.path}' an id that no other chart with IRSA ServiceAccounts in this stack uses.`);
     }
-    files.set(this.fileName, chart);
+    return new ChartPublication(stack, id, chart, fileName, description);
+  }
+
+  /** The chart this publication writes and applies. */
+  public readonly chart: cdk8s.Chart;
+  /** The file name of the manifest in the cloud assembly directory. */
+  public readonly fileName: string;
+  /** The chart as error messages name it. */
+  private readonly description: string;
+  private readonly accounts = new Map<string, PublishedServiceAccount>();
+  private cluster?: eks.ICluster;
+  private applied = false;
+  private objects?: any[];
+  private rendered?: string;
+
+  private constructor(scope: Stack, id: string, chart: cdk8s.Chart, fileName: string, description: string) {
+    super(scope, id);
+    this.chart = chart;
+    this.fileName = fileName;
+    this.description = description;
+    publications.set(chart, this);
 
     this.node.addValidation({ validate: () => this.validateManifest() });
     attachCustomSynthesis(this, { onSynthesize: session => this.writeManifest(session.outdir) });
@@ -69,37 +100,69 @@ export class ChartPublication extends Construct {
 
   /** Records a ServiceAccount of the chart; the same namespace and name twice is an error. */
   public register(account: PublishedServiceAccount): void {
-    const twin = this.accounts.find(a => a.namespace === account.namespace && a.name === account.name);
+    const key = objectKey(account.namespace, account.name);
+    const twin = this.accounts.get(key);
     if (twin) {
-      fail(account.owner, 'IrsaServiceAccount', `the chart '${this.chart.node.path}' already has a ServiceAccount ` +
+      fail(account.owner, 'IrsaServiceAccount', `${this.description} already has a ServiceAccount ` +
         `"${account.name}" in namespace "${account.namespace}" (from '${twin.owner.node.path}'). ` +
         'Kubernetes keeps one object per name and namespace: use another name, or give that ServiceAccount\'s role more permissions instead.');
     }
-    this.accounts.push(account);
+    this.accounts.set(key, account);
   }
 
   /** Applies the chart to `cluster` on deploy; a chart goes to one cluster only. */
   public applyWith(owner: IConstruct, cluster: eks.ICluster): void {
     if (this.cluster && this.cluster !== cluster) {
-      fail(owner, 'IrsaServiceAccount', `the chart '${this.chart.node.path}' is already applied to cluster ` +
+      fail(owner, 'IrsaServiceAccount', `${this.description} is already applied to cluster ` +
         `'${this.cluster.node.path}', not '${cluster.node.path}'. Use one chart per cluster.`);
     }
     this.cluster = cluster;
   }
 
-  /** Creates the cluster's manifest resource once; called when the app is complete. */
+  /**
+   * Creates the cluster's manifest resources once; called when the app is complete. One resource holds the whole
+   * chart unless its request would grow past MANIFEST_PART_BYTES: then the chart is cut, in order, into as few
+   * resources as fit (`Resource`, `Resource2`, ...), each applied after the one before it and after the roles of the
+   * ServiceAccounts it holds.
+   */
   public applyIfNeeded(): void {
     if (!this.cluster || this.applied) return;
     this.applied = true;
-    const id = `cdk-irsa-${this.fileName.slice(0, -MANIFEST_SUFFIX.length)}`;
-    const manifest = this.cluster.addCdk8sChart(id, this.chart);
-    for (const account of this.accounts) {
-      manifest.node.addDependency(account.role);
+    const objects = this.chartObjects();
+    // Rendered before aws-eks adds its prune label to the objects: the file stays as cdk8s wrote it.
+    this.render();
+    const sizes = objects.map(manifestBytes);
+    sizes.forEach((size, i) => {
+      if (size > MANIFEST_PART_BYTES) {
+        const { kind, metadata } = objects[i];
+        Annotations.of(this).addWarningV2('cdk-irsa:manifestSize', `${kind} "${metadata?.namespace ?? ''}/${metadata?.name}" in ` +
+          `${this.fileName} is about ${size} bytes, more than one manifest resource takes (${MANIFEST_PART_BYTES}); it is ` +
+          'applied on its own, and an update, which sends it twice, fails above Lambda\'s 1 MB limit for asynchronous requests.');
+      }
+    });
+    let previous: eks.KubernetesManifest | undefined;
+    splitIntoParts(objects, sizes).forEach((part, i) => {
+      const manifest = new eks.KubernetesManifest(this, i === 0 ? 'Resource' : `Resource${i + 1}`, { cluster: this.cluster!, manifest: part });
+      for (const object of part) {
+        const account = object.kind === 'ServiceAccount' ? this.accounts.get(objectKey(object.metadata?.namespace, object.metadata?.name)) : undefined;
+        if (account) manifest.node.addDependency(account.role);
+      }
+      if (previous) manifest.node.addDependency(previous);
+      previous = manifest;
+    });
+  }
+
+  /** The chart's objects, ServiceAccounts first; rendered once, when the chart is complete. */
+  private chartObjects(): any[] {
+    if (!this.objects) {
+      orderServiceAccountsFirst(this.chart);
+      this.objects = this.chart.toJson();
     }
+    return this.objects;
   }
 
   private render(): string {
-    this.rendered ??= cdk8s.Yaml.stringify(...this.chart.toJson());
+    this.rendered ??= cdk8s.Yaml.stringify(...this.chartObjects());
     return this.rendered;
   }
 
@@ -111,7 +174,7 @@ export class ChartPublication extends Construct {
       }
       return [];
     }
-    const unknown = this.accounts.filter(a => a.roleArnUnknownBecause !== undefined);
+    const unknown = [...this.accounts.values()].filter(a => a.roleArnUnknownBecause !== undefined);
     if (unknown.length > 0) {
       return unknown.map(a => `ServiceAccount "${a.namespace}/${a.name}" (${a.owner.node.path}) cannot be written to ` +
         `${this.fileName}: its role ARN is only known at deploy time because ${a.roleArnUnknownBecause}. ` +
@@ -119,7 +182,7 @@ export class ChartPublication extends Construct {
         'to the IrsaCluster so the manifest is applied on deploy.');
     }
     if (Token.isUnresolved(this.render())) {
-      return [`the cdk8s chart '${this.chart.node.path}' contains values that are only known at deploy time ` +
+      return [`${this.description} contains values that are only known at deploy time ` +
         `(CDK tokens), so it cannot be written to ${this.fileName}. Use literal values in the chart, ` +
         'or pass `cluster` to the IrsaCluster so the chart is applied on deploy.'];
     }
@@ -141,4 +204,15 @@ class ApplyWhenComplete implements IAspect {
   public visit(node: IConstruct): void {
     if (node === this.publication) this.publication.applyIfNeeded();
   }
+}
+
+function objectKey(namespace: string | undefined, name: string | undefined): string {
+  return `${namespace}/${name}`;
+}
+
+/** The construct path of `construct` from `stack` when it is inside it, from the app otherwise, joined with `-`. */
+function pathFrom(stack: Stack, construct: IConstruct): string {
+  const scopes = construct.node.scopes;
+  const inStack = scopes.indexOf(stack);
+  return scopes.slice(inStack >= 0 ? inStack + 1 : 1).map(c => c.node.id).join('-');
 }

@@ -20,7 +20,7 @@ export function issuerUrlOfCluster(scope: IConstruct, kind: string, cluster: Any
   return issuerUrl;
 }
 
-/** Whether aws-cdk-lib can run kubectl against the cluster, which `addCdk8sChart` needs. */
+/** Whether aws-cdk-lib can run kubectl against the cluster, which applying manifests needs. */
 export function hasKubectlAccess(cluster: eks.ICluster): boolean {
   return cluster.kubectlRole !== undefined || cluster.kubectlProvider !== undefined;
 }

@@ -8,7 +8,13 @@ import {
   serviceAccountSubject,
 } from './irsa-constants';
 import { StackValues } from './stack-values';
-import { estimateTrustPolicySize, TRUST_POLICY_DEFAULT_QUOTA, TRUST_POLICY_MAX_QUOTA } from './trust-policy-size';
+import {
+  estimateTrustPolicySize, policySize, TRUST_POLICY_DEFAULT_QUOTA, TRUST_POLICY_MAX_QUOTA,
+  WORST_CASE_AUDIENCE, WORST_CASE_ISSUER, WORST_CASE_PROVIDER_ARN_PREFIX,
+} from './trust-policy-size';
+
+/** A CDK token in a string (a deploy-time value). */
+const TOKEN_STRING = /\$\{Token\[[^\]]*\]\}/g;
 
 /** A ServiceAccount that may assume a role through IRSA: a token from `issuer` with this `sub` and `aud`. */
 export interface TrustedServiceAccount {
@@ -167,6 +173,46 @@ export class ServiceAccountTrust {
     return estimateTrustPolicySize(document as Record<string, unknown>, values);
   }
 
+  /**
+   * An upper bound of `estimatedSize` built from the trust groups alone, without resolving the role: the statements
+   * as they render, with each deploy-time part of an issuer, provider ARN or cluster ARN as long as a provider ARN and
+   * of an audience as long as the longest client ID, the most `estimatedSize` counts for them. Unbounded when the
+   * role's policy holds statements this class did not write.
+   */
+  public get sizeUpperBound(): number {
+    if (this.role?.assumeRolePolicy?.statementCount !== this.groups.length) return Infinity;
+    const arn = 'x'.repeat(WORST_CASE_PROVIDER_ARN_PREFIX.length + WORST_CASE_ISSUER.length);
+    const atMost = (value: string, longest: string) => (Token.isUnresolved(value) ? value.replace(TOKEN_STRING, longest) : value);
+    const oneOrAll = (values: string[]) => (values.length === 1 ? values[0] : values);
+    const statements = this.groups.map(group => {
+      if (group.kind === 'pod-identity') {
+        return {
+          Action: POD_IDENTITY_ACTIONS,
+          Condition: {
+            StringEquals: {
+              [requestTagKey('eks-cluster-arn')]: atMost(group.clusterArn, arn),
+              [requestTagKey('kubernetes-namespace')]: group.namespace,
+              [requestTagKey('kubernetes-service-account')]: oneOrAll(group.names),
+            },
+          },
+          Effect: 'Allow',
+          Principal: { Service: POD_IDENTITY_SERVICE_PRINCIPAL },
+        };
+      }
+      const issuer = atMost(group.issuer, arn);
+      const aud = atMost(group.audience, WORST_CASE_AUDIENCE);
+      return {
+        Action: ASSUME_ROLE_WITH_WEB_IDENTITY,
+        Condition: group.operator === 'StringLike'
+          ? { StringLike: { [`${issuer}:sub`]: oneOrAll(group.subjects) }, StringEquals: { [`${issuer}:aud`]: aud } }
+          : { StringEquals: { [`${issuer}:sub`]: oneOrAll(group.subjects), [`${issuer}:aud`]: aud } },
+        Effect: 'Allow',
+        Principal: { Federated: atMost(group.providerArn, arn) },
+      };
+    });
+    return policySize({ Version: '2012-10-17', Statement: statements });
+  }
+
   private addGroup(group: TrustGroup): void {
     this.groups.push(group);
     if (this.role) {
@@ -190,6 +236,8 @@ export class ServiceAccountTrust {
   }
 
   private validateSize(): string[] {
+    // Resolving the role for the estimate costs about as much as synthesizing it; most policies are far below the quota.
+    if (this.sizeUpperBound <= TRUST_POLICY_DEFAULT_QUOTA) return [];
     const size = this.estimatedSize;
     if (size > TRUST_POLICY_MAX_QUOTA) {
       return [

@@ -19,7 +19,11 @@ describe('example app', () => {
       .map(r => r.Properties.RoleName);
     const manifests = YAML.parseAllDocuments(fs.readFileSync(path.join(assembly.directory, 'IrsaExample.workloads.k8s.yaml'), 'utf8'))
       .map(d => d.toJSON());
-    const [canDoStuff, reports, migrating, deployment] = manifests;
+    const byName = (name: string) => manifests.find(m => m.metadata.name === name)!;
+    const [canDoStuff, reports, migrating] = ['can-do-stuff-on-aws', 'reports', 'migrating'].map(byName);
+    // The ServiceAccounts come first, so the webhook sees them before any pod that uses them.
+    expect(manifests.map(m => m.kind)).toEqual(['ServiceAccount', 'ServiceAccount', 'ServiceAccount', 'Deployment']);
+    const deployment = manifests[3];
     expect(canDoStuff.metadata).toEqual({
       name: 'can-do-stuff-on-aws',
       namespace: 'testing',

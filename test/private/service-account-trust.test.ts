@@ -94,6 +94,49 @@ describe('ServiceAccountTrust', () => {
     expect(trust.estimatedSize).toBe(actual);
   });
 
+  test('bounds the size from above without resolving the role: exactly with literals, at the longest values with tokens', () => {
+    // GIVEN a literal policy, one with a deploy-time provider, issuer and audience, and one with a statement of the user's
+    const parts = { audience: 'sts.amazonaws.com', namespace: 'a', name: 'x' };
+    const literal = roleTrusting({ ...BLUE, ...parts }, { ...GREEN, ...parts, namespace: 'jobs' });
+    const deployTime = roleTrusting({ ...BLUE, ...parts });
+    const arn = new CfnParameter(deployTime.stack, 'Arn').valueAsString;
+    deployTime.trust.addWebIdentity({ providerArn: arn, issuer: arn, audience: new CfnParameter(deployTime.stack, 'Aud').valueAsString, namespace: 'b', name: 'y' });
+    const extended = roleTrusting({ ...BLUE, ...parts });
+    extended.role.assumeRolePolicy!.addStatements(new iam.PolicyStatement({ actions: ['sts:AssumeRole'], principals: [new iam.AccountRootPrincipal()] }));
+
+    // THEN
+    expect(literal.trust.sizeUpperBound).toBe(JSON.stringify(trustPolicy(literal.stack)).length);
+    expect(deployTime.trust.sizeUpperBound).toBeGreaterThanOrEqual(deployTime.trust.estimatedSize);
+    expect(deployTime.trust.sizeUpperBound).toBeLessThan(deployTime.trust.estimatedSize + 200);
+    expect(extended.trust.sizeUpperBound).toBe(Infinity);
+  });
+
+  test('writes EKS Pod Identity statements beside IRSA ones, and bounds their size exactly with literals', () => {
+    // GIVEN a role trusting one ServiceAccount through IRSA, then two through EKS Pod Identity
+    const { stack, trust } = roleTrusting({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'shop', name: 'orders' });
+    const clusterArn = 'arn:aws:eks:eu-west-2:123456789012:cluster/prod';
+
+    // WHEN
+    trust.addPodIdentity({ clusterArn, namespace: 'shop', name: 'orders' });
+    trust.addPodIdentity({ clusterArn, namespace: 'shop', name: 'orders-canary' });
+
+    // THEN
+    const policy = trustPolicy(stack);
+    expect(policy.Statement[1]).toEqual({
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Effect: 'Allow',
+      Principal: { Service: 'pods.eks.amazonaws.com' },
+      Condition: { StringEquals: {
+        'aws:RequestTag/eks-cluster-arn': clusterArn,
+        'aws:RequestTag/kubernetes-namespace': 'shop',
+        'aws:RequestTag/kubernetes-service-account': ['orders', 'orders-canary'],
+      } },
+    });
+    expect(trust.subjects).toEqual(['system:serviceaccount:shop:orders', 'shop/orders', 'shop/orders-canary']);
+    expect(trust.sizeUpperBound).toBe(JSON.stringify(policy).length);
+    expect(trust.estimatedSize).toBe(JSON.stringify(policy).length);
+  });
+
   test('warns above 2048 characters', () => {
     const accounts = Array.from({ length: 45 }, (_, i) => ({ ...BLUE, audience: 'sts.amazonaws.com', namespace: 'team', name: `service-${i}` }));
     const { stack } = roleTrusting(accounts[0], ...accounts.slice(1));
