@@ -17,6 +17,8 @@ import { validateClusterName } from './private/validate-eks';
 import { validateClientIds, validateIssuerUrl, validateThumbprints } from './private/validate-iam';
 
 const KIND = 'IrsaCluster';
+/** How an aws-eks-v2 cluster gets the kubectl provider its manifests need. */
+const V2_KUBECTL_FIX = 'Define it with kubectlProviderOptions (or import it with kubectlProvider)';
 
 /**
  * Properties of an IrsaCluster.
@@ -139,6 +141,13 @@ export interface IIrsaCluster extends IConstruct {
   readonly kubectlCluster?: eks.ICluster;
 
   /**
+   * The aws-eks-v2 cluster that applies ServiceAccount charts on `cdk deploy`.
+   *
+   * @default - none, manifests are only written to the cloud assembly (or applied by `kubectlCluster`)
+   */
+  readonly eksV2KubectlCluster?: eksv2.ICluster;
+
+  /**
    * The name of the EKS cluster, for EKS Pod Identity associations.
    *
    * @default - unknown: ServiceAccounts of this cluster can only use IRSA
@@ -194,6 +203,13 @@ export interface IrsaClusterAttributes {
   readonly kubectlCluster?: eks.ICluster;
 
   /**
+   * An aws-eks-v2 cluster with a kubectl provider that applies ServiceAccount charts on `cdk deploy`.
+   *
+   * @default - none
+   */
+  readonly eksV2KubectlCluster?: eksv2.ICluster;
+
+  /**
    * The name of the EKS cluster, for EKS Pod Identity; its ARN is built in the stack's account and region.
    *
    * @default - unknown: ServiceAccounts of this cluster can only use IRSA
@@ -233,6 +249,7 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
   public readonly openIdConnectProviderIssuer: string;
   public readonly clientIds?: string[];
   public readonly kubectlCluster?: eks.ICluster;
+  public readonly eksV2KubectlCluster?: eksv2.ICluster;
   public readonly clusterName?: string;
   public readonly clusterArn?: string;
 
@@ -279,7 +296,11 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
     this.openIdConnectProviderIssuer = Token.isUnresolved(issuerUrl)
       ? issuerOfProviderArn(this, KIND, provider.attrArn)
       : issuerOfUrl(issuerUrl);
-    this.kubectlCluster = kubectlClusterFor(this, KIND, props.cluster, props.applyManifests);
+    if (props.eksV2Cluster) {
+      this.eksV2KubectlCluster = kubectlClusterFor(this, KIND, props.eksV2Cluster, props.applyManifests, V2_KUBECTL_FIX);
+    } else {
+      this.kubectlCluster = kubectlClusterFor(this, KIND, props.cluster, props.applyManifests);
+    }
     this.clusterName = eksCluster?.clusterName ?? props.clusterName;
     this.clusterArn = eksCluster?.clusterArn ?? (this.clusterName !== undefined ? clusterArnOf(this, this.clusterName) : undefined);
 
@@ -311,6 +332,7 @@ class ImportedIrsaCluster extends Construct implements IIrsaCluster {
   public readonly openIdConnectProviderIssuer: string;
   public readonly clientIds?: string[];
   public readonly kubectlCluster?: eks.ICluster;
+  public readonly eksV2KubectlCluster?: eksv2.ICluster;
   public readonly clusterName?: string;
   public readonly clusterArn?: string;
 
@@ -320,10 +342,15 @@ class ImportedIrsaCluster extends Construct implements IIrsaCluster {
     this.openIdConnectProviderIssuer = issuerOfProviderArn(this, KIND, attrs.openIdConnectProviderArn);
     if (attrs.clientIds) validateClientIds(this, KIND, attrs.clientIds);
     this.clientIds = attrs.clientIds;
+    if (attrs.kubectlCluster && attrs.eksV2KubectlCluster) {
+      fail(this, KIND, 'pass kubectlCluster (an aws-eks cluster) or eksV2KubectlCluster (an aws-eks-v2 cluster), not both.');
+    }
     this.kubectlCluster = kubectlClusterFor(this, KIND, attrs.kubectlCluster, attrs.kubectlCluster ? true : undefined);
+    this.eksV2KubectlCluster = kubectlClusterFor(this, KIND, attrs.eksV2KubectlCluster, attrs.eksV2KubectlCluster ? true : undefined, V2_KUBECTL_FIX);
     if (attrs.clusterName !== undefined) validateClusterName(this, KIND, attrs.clusterName);
-    this.clusterName = attrs.clusterName ?? attrs.kubectlCluster?.clusterName;
-    this.clusterArn = attrs.kubectlCluster?.clusterArn ?? (this.clusterName !== undefined ? clusterArnOf(this, this.clusterName) : undefined);
+    const kubectl = attrs.kubectlCluster ?? attrs.eksV2KubectlCluster;
+    this.clusterName = attrs.clusterName ?? kubectl?.clusterName;
+    this.clusterArn = kubectl?.clusterArn ?? (this.clusterName !== undefined ? clusterArnOf(this, this.clusterName) : undefined);
   }
 
   public addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { IIrsaCluster } from './irsa-cluster';
 import { IrsaServiceAccountRole, IrsaServiceAccountRoleOptions } from './irsa-service-account-role';
 import { ChartPublication } from './private/chart-publication';
+import { eksManifestTarget, eksV2ManifestTarget } from './private/eks-cluster';
 import { validateLabelValue, validateMetadataKey } from './private/validate-kubernetes';
 import { ServiceAccountIdentity } from './service-account-identity';
 
@@ -88,7 +89,9 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
       // EKS Pod Identity alone writes no role ARN into the manifest.
       roleArnUnknownBecause: this.identity === ServiceAccountIdentity.POD_IDENTITY ? undefined : this._roleArnAtSynth.unknownBecause,
     });
-    if (props.cluster.kubectlCluster) publication.applyWith(this, props.cluster.kubectlCluster);
+    const { kubectlCluster, eksV2KubectlCluster } = props.cluster;
+    if (kubectlCluster) publication.applyWith(this, eksManifestTarget(kubectlCluster));
+    else if (eksV2KubectlCluster) publication.applyWith(this, eksV2ManifestTarget(eksV2KubectlCluster));
 
     this.serviceAccount = new kplus.ServiceAccount(this.chart, `irsa-${namespace}-${name}`, {
       metadata: { name, namespace, labels, annotations: allAnnotations },

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, CfnParameter, CfnResource, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,7 +11,7 @@ import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ServiceAccount as ServiceAccountModel } from 'kubernetes-models/v1/ServiceAccount';
 import * as YAML from 'yaml';
-import { IrsaCluster, IrsaServiceAccount, IrsaServiceAccountOptions } from '../src';
+import { IrsaCluster, IrsaServiceAccount, IrsaServiceAccountOptions, ServiceAccountIdentity } from '../src';
 import { ACCOUNT, ENV, SEED_ISSUER, SEED_ISSUER_URL, testStack } from './support/app';
 import { evaluateIntrinsics } from './support/cfn';
 
@@ -731,6 +732,64 @@ describe('IrsaServiceAccount', () => {
       expect(() => testAppOf(stack).synth()).toThrow(new Error('Validation failed with the following errors:\n  [Stack/workloads.k8s.yaml] ' +
         "the chart 'workloads' contains values that are only known at deploy time (CDK tokens), so it cannot be written to " +
         'Stack.workloads.k8s.yaml. Use literal values in the chart, or pass `cluster` to the IrsaCluster so the chart is applied on deploy.'));
+    });
+  });
+
+  describe('applied by an aws-eks-v2 cluster with a kubectl provider', () => {
+    const kubectlProviderOptions = (stack: Stack) => ({
+      kubectlLayer: lambda.LayerVersion.fromLayerVersionArn(stack, 'KubectlLayer', `arn:aws:lambda:eu-west-2:${ACCOUNT}:layer:kubectl:1`),
+    });
+
+    test('applies the whole chart through the cluster\'s kubectl provider, once the role exists', () => {
+      // GIVEN a cluster of this app, whose issuer is a token
+      const stack = testStack();
+      const v2 = new eksv2.Cluster(stack, 'Eks', { version: eksv2.KubernetesVersion.V1_33, kubectlProviderOptions: kubectlProviderOptions(stack) });
+      const cluster = new IrsaCluster(stack, 'Irsa', { eksV2Cluster: v2 });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
+      new kplus.Deployment(chart, 'App', { containers: [{ image: 'public.ecr.aws/docker/library/busybox:stable', securityContext: { ensureNonRoot: false } }] });
+
+      // WHEN the ServiceAccount comes after a Deployment
+      const sa = cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', chart });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
+      expect(manifests).toHaveLength(1);
+      const applied = JSON.parse(manifests[0].Properties.Manifest);
+      expect(applied.map((m: any) => m.kind).sort()).toEqual(['Deployment', 'ServiceAccount']);
+      expect(applied.find((m: any) => m.kind === 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': sa.roleArn });
+      expect(manifests[0].DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(sa.role.node.defaultChild as iam.CfnRole)]));
+      expect(cluster.eksV2KubectlCluster).toBe(v2);
+    });
+
+    test('only writes the manifest for a cluster without a kubectl provider, and says how to get one when asked to apply', () => {
+      const stack = testStack();
+      const v2 = new eksv2.Cluster(stack, 'Eks', { version: eksv2.KubernetesVersion.V1_33 });
+      const cluster = new IrsaCluster(stack, 'Irsa', { eksV2Cluster: v2 });
+      cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
+      Template.fromStack(stack).resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 0);
+      expect(Object.keys(writtenManifests(stack))).toEqual(['Stack.Irsa.k8s.yaml']);
+
+      const other = testStack();
+      const bare = eksv2.Cluster.fromClusterAttributes(other, 'Eks', { clusterName: 'prod' });
+      expect(() => new IrsaCluster(other, 'Irsa', { issuerUrl: SEED_ISSUER_URL, eksV2Cluster: bare, applyManifests: true })).toThrow(new Error(
+        "IrsaCluster 'Stack/Irsa': applyManifests is true but cluster 'Stack/Eks' has no kubectl access. Define it with kubectlProviderOptions " +
+        '(or import it with kubectlProvider), or leave applyManifests out to only write the manifests to the cloud assembly.'));
+    });
+
+    test('applies through an aws-eks-v2 cluster given with an imported provider', () => {
+      const stack = testStack();
+      const kubectlProvider = eksv2.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+        serviceToken: `arn:aws:lambda:eu-west-2:${ACCOUNT}:function:kubectl`, role: iam.Role.fromRoleName(stack, 'KubectlRole', 'kubectl'),
+      });
+      const v2 = eksv2.Cluster.fromClusterAttributes(stack, 'Eks', { clusterName: 'prod', kubectlProvider });
+      const imported = IrsaCluster.fromIrsaClusterAttributes(stack, 'Irsa', {
+        openIdConnectProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`, eksV2KubectlCluster: v2,
+      });
+      imported.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', identity: ServiceAccountIdentity.IRSA_AND_POD_IDENTITY });
+      const template = Template.fromStack(stack);
+      template.resourceCountIs('Custom::AWSCDK-EKS-KubernetesResource', 1);
+      template.hasResourceProperties('AWS::EKS::PodIdentityAssociation', { ClusterName: 'prod', Namespace: 'ns', ServiceAccount: 'sa' });
     });
   });
 

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Annotations, AspectPriority, Aspects, attachCustomSynthesis, IAspect, Stack, Token } from 'aws-cdk-lib';
-import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './construct-error';
+import { ManifestTarget } from './eks-cluster';
 import { MANIFEST_PART_BYTES, manifestBytes, splitIntoParts } from './manifest-parts';
 import { orderServiceAccountsFirst } from './service-accounts-first';
 
@@ -81,7 +81,7 @@ export class ChartPublication extends Construct {
   /** The chart as error messages name it. */
   private readonly description: string;
   private readonly accounts = new Map<string, PublishedServiceAccount>();
-  private cluster?: eks.ICluster;
+  private target?: ManifestTarget;
   private applied = false;
   private objects?: any[];
   private rendered?: string;
@@ -110,13 +110,13 @@ export class ChartPublication extends Construct {
     this.accounts.set(key, account);
   }
 
-  /** Applies the chart to `cluster` on deploy; a chart goes to one cluster only. */
-  public applyWith(owner: IConstruct, cluster: eks.ICluster): void {
-    if (this.cluster && this.cluster !== cluster) {
+  /** Applies the chart to the target's cluster on deploy; a chart goes to one cluster only. */
+  public applyWith(owner: IConstruct, target: ManifestTarget): void {
+    if (this.target && this.target.cluster !== target.cluster) {
       fail(owner, 'IrsaServiceAccount', `${this.description} is already applied to cluster ` +
-        `'${this.cluster.node.path}', not '${cluster.node.path}'. Use one chart per cluster.`);
+        `'${this.target.cluster.node.path}', not '${target.cluster.node.path}'. Use one chart per cluster.`);
     }
-    this.cluster = cluster;
+    this.target ??= target;
   }
 
   /**
@@ -126,7 +126,7 @@ export class ChartPublication extends Construct {
    * ServiceAccounts it holds.
    */
   public applyIfNeeded(): void {
-    if (!this.cluster || this.applied) return;
+    if (!this.target || this.applied) return;
     this.applied = true;
     const objects = this.chartObjects();
     // Rendered before aws-eks adds its prune label to the objects: the file stays as cdk8s wrote it.
@@ -140,9 +140,9 @@ export class ChartPublication extends Construct {
           'applied on its own, and an update, which sends it twice, fails above Lambda\'s 1 MB limit for asynchronous requests.');
       }
     });
-    let previous: eks.KubernetesManifest | undefined;
+    let previous: Construct | undefined;
     splitIntoParts(objects, sizes).forEach((part, i) => {
-      const manifest = new eks.KubernetesManifest(this, i === 0 ? 'Resource' : `Resource${i + 1}`, { cluster: this.cluster!, manifest: part });
+      const manifest = this.target!.apply(this, i === 0 ? 'Resource' : `Resource${i + 1}`, part);
       for (const object of part) {
         const account = object.kind === 'ServiceAccount' ? this.accounts.get(objectKey(object.metadata?.namespace, object.metadata?.name)) : undefined;
         if (account) manifest.node.addDependency(account.role);
@@ -167,10 +167,10 @@ export class ChartPublication extends Construct {
   }
 
   private validateManifest(): string[] {
-    if (this.cluster) {
+    if (this.target) {
       if (Token.isUnresolved(this.render())) {
         Annotations.of(this).addInfo(`${this.fileName} is not written to the cloud assembly: the chart holds ` +
-          `deploy-time values. Cluster '${this.cluster.node.path}' applies it on deploy.`);
+          `deploy-time values. Cluster '${this.target.cluster.node.path}' applies it on deploy.`);
       }
       return [];
     }

@@ -1,6 +1,6 @@
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { fail } from './construct-error';
 
 /** An EKS cluster of aws-cdk-lib's aws-eks or aws-eks-v2 module: both have the members cdk-irsa reads. */
@@ -20,18 +20,21 @@ export function issuerUrlOfCluster(scope: IConstruct, kind: string, cluster: Any
   return issuerUrl;
 }
 
-/** Whether aws-cdk-lib can run kubectl against the cluster, which applying manifests needs. */
-export function hasKubectlAccess(cluster: eks.ICluster): boolean {
-  return cluster.kubectlRole !== undefined || cluster.kubectlProvider !== undefined;
+/** Whether aws-cdk-lib can run kubectl against the cluster (aws-eks or aws-eks-v2), which applying manifests needs. */
+export function hasKubectlAccess(cluster: AnyEksCluster): boolean {
+  const v1 = cluster as eks.ICluster;
+  const v2 = cluster as eksv2.ICluster;
+  return v1.kubectlRole !== undefined || cluster.kubectlProvider !== undefined || v2.kubectlProviderOptions !== undefined;
 }
 
 /**
  * The cluster that applies manifests on deploy: `cluster` when it has kubectl access, unless the user said no.
  * Asking for it on a cluster without kubectl access is an error rather than a silent file-only setup.
  */
-export function kubectlClusterFor(
-  scope: IConstruct, kind: string, cluster: eks.ICluster | undefined, applyManifests: boolean | undefined,
-): eks.ICluster | undefined {
+export function kubectlClusterFor<C extends AnyEksCluster>(
+  scope: IConstruct, kind: string, cluster: C | undefined, applyManifests: boolean | undefined,
+  howToGiveAccess = 'Import it with kubectlRoleArn (or kubectlProvider)',
+): C | undefined {
   if (cluster === undefined) {
     if (applyManifests) {
       fail(scope, kind, 'applyManifests is true but no cluster is given. Pass `cluster` (an eks.ICluster with kubectl access), or leave applyManifests out.');
@@ -42,9 +45,27 @@ export function kubectlClusterFor(
   if (!hasKubectlAccess(cluster)) {
     if (applyManifests) {
       fail(scope, kind, `applyManifests is true but cluster '${cluster.node.path}' has no kubectl access. ` +
-        'Import it with kubectlRoleArn (or kubectlProvider), or leave applyManifests out to only write the manifests to the cloud assembly.');
+        `${howToGiveAccess}, or leave applyManifests out to only write the manifests to the cloud assembly.`);
     }
     return undefined;
   }
   return cluster;
+}
+
+/** A cluster that can apply manifests on deploy, whichever aws-cdk-lib module defines it. */
+export interface ManifestTarget {
+  /** The cluster, as messages name it. */
+  readonly cluster: IConstruct;
+  /** A resource in `scope` that applies `manifest` to the cluster on deploy. */
+  apply(scope: Construct, id: string, manifest: Record<string, any>[]): Construct;
+}
+
+/** The target for an aws-eks cluster with kubectl access. */
+export function eksManifestTarget(cluster: eks.ICluster): ManifestTarget {
+  return { cluster, apply: (scope, id, manifest) => new eks.KubernetesManifest(scope, id, { cluster, manifest }) };
+}
+
+/** The target for an aws-eks-v2 cluster with a kubectl provider. */
+export function eksV2ManifestTarget(cluster: eksv2.ICluster): ManifestTarget {
+  return { cluster, apply: (scope, id, manifest) => new eksv2.KubernetesManifest(scope, id, { cluster, manifest }) };
 }

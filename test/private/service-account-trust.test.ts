@@ -126,11 +126,13 @@ describe('ServiceAccountTrust', () => {
       Action: ['sts:AssumeRole', 'sts:TagSession'],
       Effect: 'Allow',
       Principal: { Service: 'pods.eks.amazonaws.com' },
-      Condition: { StringEquals: {
-        'aws:RequestTag/eks-cluster-arn': clusterArn,
-        'aws:RequestTag/kubernetes-namespace': 'shop',
-        'aws:RequestTag/kubernetes-service-account': ['orders', 'orders-canary'],
-      } },
+      Condition: {
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-arn': clusterArn,
+          'aws:RequestTag/kubernetes-namespace': 'shop',
+          'aws:RequestTag/kubernetes-service-account': ['orders', 'orders-canary'],
+        },
+      },
     });
     expect(trust.subjects).toEqual(['system:serviceaccount:shop:orders', 'shop/orders', 'shop/orders-canary']);
     expect(trust.sizeUpperBound).toBe(JSON.stringify(policy).length);
