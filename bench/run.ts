@@ -61,6 +61,8 @@ interface Options {
   readonly validationNs: number[];
   readonly out: string;
   readonly cpuProf?: string;
+  /** Count instructions under valgrind instead of timing (see countInstructions). */
+  readonly instructions: boolean;
   /** Where the cloud assemblies are written. */
   readonly tmp: string;
   /** A run during which other processes kept more than this many cores busy on average is run again... */
@@ -89,7 +91,7 @@ interface Cell {
 const SCENARIO_JS = path.join(__dirname, 'scenario.js');
 const REPO = path.resolve(__dirname, '..', '..', '..');
 
-const USAGE = 'usage: npm run bench -- [--reps 11] [--n 1,100,400] [--validation off|on|both] [--validation-n 100,400] ' +
+const USAGE = 'usage: npm run bench -- [--reps 11] [--n 1,100,400] [--validation off|on|both] [--validation-n 100,400] [--instructions] ' +
   '[--tmp /dev/shm] [--max-others 0.25] [--retries 10] [--quick] [--cpu-prof <dir>] [--out bench/results.json]';
 
 /**
@@ -115,7 +117,7 @@ function fileSystemOf(dir: string): string {
 }
 
 function parseOptions(argv: string[]): Options {
-  const flags = new Set(['--quick']);
+  const flags = new Set(['--quick', '--instructions']);
   const valued = new Set(['--reps', '--n', '--validation', '--validation-n', '--cpu-prof', '--out', '--tmp', '--max-others', '--retries']);
   for (let i = 0; i < argv.length; i++) {
     if (valued.has(argv[i]) && i + 1 < argv.length) i++;
@@ -142,6 +144,7 @@ function parseOptions(argv: string[]): Options {
     validationNs: list(value('--validation-n') ?? '100,400'),
     out: path.resolve(value('--out') ?? path.join(REPO, 'bench', 'results.json')),
     cpuProf: value('--cpu-prof'),
+    instructions: argv.includes('--instructions'),
     tmp: path.resolve(value('--tmp') ?? defaultTmp()),
     maxOthers: cores(value('--max-others') ?? '0.25'),
     retries: count(value('--retries') ?? (quick ? '0' : '10'), 0),
@@ -391,6 +394,51 @@ function checkTargets(cells: Cell[], capacity: Cell, appliedCapacity: Cell): Tar
   return checks;
 }
 
+/**
+ * Instructions instead of time: each scenario once per N under `valgrind --tool=callgrind`, with V8 in one thread
+ * (`--single-threaded`: no concurrent compiler or collector, whose timing would change what runs), which makes a
+ * count repeatable to about 0.1% on a machine whose timings move by 50%. The process's instructions at N=0
+ * (start-up, preloading, an empty synth) are subtracted, so a cell counts the work for its N ServiceAccounts.
+ * Validation is off; B is counted at the N where it synthesizes.
+ */
+function countInstructions(opts: Options, scratch: string): string {
+  const ns = [...new Set([0, ...opts.ns])].sort((a, b) => a - b);
+  const counts = new Map<string, number>();
+  for (const s of SCENARIO_IDS) {
+    for (const n of ns) {
+      if (s === 'B' && n > 165) continue;
+      const preload = path.join(scratch, `modules-${s}-${n}-instructions.json`);
+      runChild(scratch, s, n, false, ['--list-modules', preload]);
+      const outdir = path.join(scratch, `run-${++runCount}-${s}-${n}`);
+      fs.mkdirSync(outdir);
+      const child = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded',
+        SCENARIO_JS, s, String(n), '--outdir', outdir, '--preload', preload], { env: childEnv(), encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+      const collected = /Collected : (\d+)/.exec(child.stderr ?? '');
+      if (child.status !== 0 || !collected) throw new Error(`valgrind ${s} N=${n} exited with ${child.status ?? child.signal}: ${child.stderr || child.error}`);
+      counts.set(`${s}/${n}`, Number(collected[1]));
+      process.stderr.write(`  instructions ${s} N=${n}: ${(Number(collected[1]) / 1e6).toFixed(0)} M\n`);
+    }
+  }
+  const work = (s: ScenarioId, n: number) => {
+    const at = counts.get(`${s}/${n}`);
+    const base = counts.get(`${s}/0`);
+    return at === undefined || base === undefined ? undefined : at - base;
+  };
+  const r = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : a / b);
+  const rows = [
+    '| N | A M | B M | C M | D M | A/D | A/C | D/C | B/A | per ServiceAccount from the previous N, M: A / C / D |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  ns.filter(n => n > 0).forEach((n, i, positive) => {
+    const previous = i === 0 ? 0 : positive[i - 1];
+    const perSa = (s: ScenarioId) => fmt(r((work(s, n) ?? NaN) - (work(s, previous) ?? 0), (n - previous) * 1e6), 2);
+    rows.push(`| ${n} | ${SCENARIO_IDS.map(s => fmt(r(work(s, n), 1e6))).join(' | ')} | ${fmt(r(work('A', n), work('D', n)), 2)} | ` +
+      `${fmt(r(work('A', n), work('C', n)), 2)} | ${fmt(r(work('D', n), work('C', n)), 2)} | ${fmt(r(work('B', n), work('A', n)), 2)} | ` +
+      `${perSa('A')} / ${perSa('C')} / ${perSa('D')} |`);
+  });
+  return rows.join('\n');
+}
+
 function main(): void {
   let opts: Options;
   try {
@@ -412,6 +460,13 @@ function main(): void {
     `node ${process.version}, load average ${loadBefore.map(l => l.toFixed(2)).join(' ')}\n`);
 
   try {
+    if (opts.instructions) {
+      const instructions = countInstructions(opts, scratch);
+      process.stdout.write(`## cdk-irsa bench, instructions, ${started.toISOString().slice(0, 10)}\n\n` +
+        'Millions of instructions for the N ServiceAccounts (the count at N=0 subtracted), valgrind callgrind, ' +
+        `node --single-threaded, validation off, ${NAMESPACES} namespaces.\n\n${instructions}\n`);
+      return;
+    }
     const off = opts.validation === 'on' ? [] : measure(opts.ns, false, opts.reps, scratch, opts);
     const on = opts.validation === 'off' ? [] : measure(opts.validationNs, true, opts.validationReps, scratch, opts);
 
