@@ -23,7 +23,10 @@ describe('IRSA11: EKS Pod Identity without exact namespace and ServiceAccount', 
   ])('IRSA11: flags %s', (_, condition, missing) => {
     const reported = audit(stackWithRole(podIdentityStatement({ Condition: condition })));
     expect(rulesOf(reported)).toEqual(['error IRSA11']);
-    expect(reported[0].message).toContain(`without a StringEquals condition on ${missing}, so anyone`);
+    expect(reported[0].message).toBe('[IRSA11] Role \'Stack/Role\': Statement[0] lets pods.eks.amazonaws.com assume the role without a ' +
+      `StringEquals condition on ${missing}, so anyone who can create an EKS Pod Identity association in the account can give the ` +
+      'role to any ServiceAccount of any cluster. Add "StringEquals": { "aws:RequestTag/kubernetes-namespace": "<namespace>", ' +
+      '"aws:RequestTag/kubernetes-service-account": "<name>" }.');
   });
 
   test('passes exact conditions in any case of the key, and StringLike without wildcards', () => {
