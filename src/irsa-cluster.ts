@@ -217,6 +217,29 @@ export interface IrsaClusterAttributes {
   readonly clusterName?: string;
 }
 
+/** What a created and an imported cluster share: creating roles and ServiceAccounts of the cluster. */
+abstract class IrsaClusterBase extends Construct implements IIrsaCluster {
+  public abstract readonly openIdConnectProviderArn: string;
+  public abstract readonly openIdConnectProviderIssuer: string;
+  public abstract readonly clientIds?: string[];
+  public abstract readonly kubectlCluster?: eks.ICluster;
+  public abstract readonly eksV2KubectlCluster?: eksv2.ICluster;
+  public abstract readonly clusterName?: string;
+  public abstract readonly clusterArn?: string;
+
+  public addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount {
+    return new IrsaServiceAccount(this, id, { ...options, cluster: this });
+  }
+
+  public addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole {
+    return new IrsaServiceAccountRole(this, id, { ...options, cluster: this });
+  }
+
+  public addAddonRole(id: string, addon: IrsaAddon, options: IrsaAddonRoleOptions = {}): IrsaAddonRole {
+    return new IrsaAddonRole(this, id, { ...options, cluster: this, addon });
+  }
+}
+
 /**
  * Trusts a Kubernetes cluster's ServiceAccount token issuer in IAM, with a native `AWS::IAM::OIDCProvider`.
  *
@@ -228,7 +251,7 @@ export interface IrsaClusterAttributes {
  * });
  * const sa = irsa.addServiceAccount('App', { namespace: 'testing', name: 'can-do-stuff-on-aws' });
  */
-export class IrsaCluster extends Construct implements IIrsaCluster {
+export class IrsaCluster extends IrsaClusterBase {
   /**
    * Uses an IAM OIDC provider that already exists (one per issuer and account); nothing is created.
    *
@@ -313,21 +336,9 @@ export class IrsaCluster extends Construct implements IIrsaCluster {
       fail(this, KIND, 'podIdentityAgentVersion is set, but podIdentityAgent is not. Set podIdentityAgent: true, or leave the version out.');
     }
   }
-
-  public addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount {
-    return new IrsaServiceAccount(this, id, { ...options, cluster: this });
-  }
-
-  public addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole {
-    return new IrsaServiceAccountRole(this, id, { ...options, cluster: this });
-  }
-
-  public addAddonRole(id: string, addon: IrsaAddon, options: IrsaAddonRoleOptions = {}): IrsaAddonRole {
-    return new IrsaAddonRole(this, id, { ...options, cluster: this, addon });
-  }
 }
 
-class ImportedIrsaCluster extends Construct implements IIrsaCluster {
+class ImportedIrsaCluster extends IrsaClusterBase {
   public readonly openIdConnectProviderArn: string;
   public readonly openIdConnectProviderIssuer: string;
   public readonly clientIds?: string[];
@@ -351,18 +362,6 @@ class ImportedIrsaCluster extends Construct implements IIrsaCluster {
     const kubectl = attrs.kubectlCluster ?? attrs.eksV2KubectlCluster;
     this.clusterName = attrs.clusterName ?? kubectl?.clusterName;
     this.clusterArn = kubectl?.clusterArn ?? (this.clusterName !== undefined ? clusterArnOf(this, this.clusterName) : undefined);
-  }
-
-  public addServiceAccount(id: string, options: IrsaServiceAccountOptions): IrsaServiceAccount {
-    return new IrsaServiceAccount(this, id, { ...options, cluster: this });
-  }
-
-  public addServiceAccountRole(id: string, options: IrsaServiceAccountRoleOptions): IrsaServiceAccountRole {
-    return new IrsaServiceAccountRole(this, id, { ...options, cluster: this });
-  }
-
-  public addAddonRole(id: string, addon: IrsaAddon, options: IrsaAddonRoleOptions = {}): IrsaAddonRole {
-    return new IrsaAddonRole(this, id, { ...options, cluster: this, addon });
   }
 }
 
