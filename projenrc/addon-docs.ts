@@ -16,6 +16,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { withMarkedSection } from './marked-section';
 import { IrsaAddon } from '../src';
 
 /** One preset: how README users call it, which options it requires, and an instance with sample inputs. */
@@ -92,10 +93,7 @@ export function addonTable(scope: Construct): string {
 
 /** `readme` with its add-on table replaced by the current one. */
 export function withAddonTable(readme: string, scope: Construct): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no add-on table between "${TABLE_START}" and "${TABLE_END}"`);
-  return readme.slice(0, start) + addonTable(scope) + readme.slice(end + TABLE_END.length);
+  return withMarkedSection(readme, TABLE_START, TABLE_END, addonTable(scope), 'add-on table');
 }
 
 if (require.main === module) {

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { withMarkedSection } from './marked-section';
 import { IRSA_RULES } from '../src/checks/rule-pack';
 
 const ROOT = path.join(__dirname, '..');
@@ -28,10 +29,7 @@ export function docCommentRules(): string {
 
 /** `readme` with its rule table replaced by the current one. */
 export function withReadmeTable(readme: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no rule table between "${TABLE_START}" and "${TABLE_END}"`);
-  return readme.slice(0, start) + readmeTable() + readme.slice(end + TABLE_END.length);
+  return withMarkedSection(readme, TABLE_START, TABLE_END, readmeTable(), 'rule table');
 }
 
 /** `source` (src/irsa-checks.ts) with its doc comment's rule list replaced by the current one. */

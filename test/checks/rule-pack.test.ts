@@ -25,6 +25,11 @@ describe('the IrsaChecks rule pack', () => {
     expect(source).toContain(docCommentRules());
   });
 
+  test('a source without the doc comment\'s rule list is an error, not a silent no-op', () => {
+    expect(() => withDocCommentRules('/** IrsaChecks. */'))
+      .toThrow(new Error('src/irsa-checks.ts has no " * - IRSAn (level): ..." rule list in its doc comment'));
+  });
+
   test('a README table out of step is noticed', () => {
     const readme = fs.readFileSync(README, 'utf8');
     const edited = readme.replace('| IRSA5 | error |', '| IRSA5 | warning |');
