@@ -225,9 +225,10 @@ function pairs(specs: string[] | undefined, flag: string, shape: string): Record
 }
 
 function parseJwks(file: string): JSONWebKeySet {
+  const text = readFile(file, 'JWKS');
   const jwks = (() => {
     try {
-      return JSON.parse(readFile(file, 'JWKS'));
+      return JSON.parse(text);
     } catch (e) {
       throw new InputError(`${file} is not valid JSON: ${(e as Error).message}`);
     }

@@ -149,6 +149,18 @@ describe('cdk-irsa verify', () => {
     expect(out).toMatch(new RegExp(`^cdk-irsa verify: no role "nope" in ${seedApp}\\. Roles that trust web identities: app \\(S/IrsaApp[0-9A-F]{8}\\)\\.$`));
   });
 
+  test('exits 2 for a --jwks file that does not exist or is not JSON, saying which', async () => {
+    const issuer = await LocalIssuer.create(SEED_ISSUER_URL);
+    const tokenFile = testFile('token', await issuer.issueToken({ namespace: 'testing', serviceAccountName: 'app', audience: 'sts.amazonaws.com' }));
+    const missing = `${tokenFile}.absent`;
+    const notJson = testFile('keys.txt', 'not json');
+    expect(await run('verify', '--app', seedApp, '--token', tokenFile, '--jwks', missing))
+      .toEqual({ code: 2, out: `cdk-irsa verify: JWKS file ${missing} does not exist.` });
+    const { code, out } = await run('verify', '--app', seedApp, '--token', tokenFile, '--jwks', notJson);
+    expect(code).toBe(2);
+    expect(out).toBe(`cdk-irsa verify: ${notJson} is not valid JSON: Unexpected token 'o', "not json" is not valid JSON`);
+  });
+
   test('exits 2 for a --jwks file that is not a JWKS', async () => {
     const issuer = await LocalIssuer.create(SEED_ISSUER_URL);
     const tokenFile = testFile('token', await issuer.issueToken({ namespace: 'testing', serviceAccountName: 'app', audience: 'sts.amazonaws.com' }));
@@ -224,3 +236,4 @@ describe('cdk-irsa verify', () => {
     expect((await run()).code).toBe(2);
   });
 });
+
