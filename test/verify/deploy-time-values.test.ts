@@ -41,4 +41,14 @@ describe('evaluateAsDeployed', () => {
     expect(() => evaluateAsDeployed({ 'Fn::Select': [3, ['a']] }, lookup)).toThrow(new Error('Fn::Select index 3 is out of range for ["a"]'));
     expect(() => evaluateAsDeployed({ 'Fn::Join': ['', 'not a list'] }, lookup)).toThrow(new Error('Fn::Join needs a delimiter and a list'));
   });
+
+  test.each([
+    ['a GetAtt without an attribute', { 'Fn::GetAtt': ['Role'] }, 'Fn::GetAtt ["Role"] is not [logicalId, attribute]'],
+    ['a Join of something else than strings', { 'Fn::Join': ['', ['a', { b: 1 }]] }, 'Fn::Join joins strings only'],
+    ['a Split without a delimiter', { 'Fn::Split': [1, 'a,b'] }, 'Fn::Split needs a delimiter and a string'],
+    ['a Select of something else than a list', { 'Fn::Select': [0, 'a'] }, 'Fn::Select needs an index and a list'],
+    ['a Sub without a template', { 'Fn::Sub': [1, {}] }, 'Fn::Sub needs a template string'],
+  ])('rejects %s, saying what is wrong', (_, value, message) => {
+    expect(() => evaluateAsDeployed(value, lookup)).toThrow(new Error(message));
+  });
 });
