@@ -352,6 +352,19 @@ describe('IrsaCluster', () => {
       expect(() => new IrsaCluster(stack, 'Irsa', props(stack))).toThrow(new Error(`IrsaCluster 'Stack/Irsa': ${message}`));
     });
 
+    test('adds an agent to each of two clusters of the same name in other accounts or regions', () => {
+      const app = testApp();
+      const agentIn = (id: string, account: string, region: string) => {
+        const stack = new Stack(app, id, { env: { account, region } });
+        const issuerUrl = `https://oidc.eks.${region}.amazonaws.com/id/${id.repeat(32)}`;
+        new IrsaCluster(stack, 'Irsa', { issuerUrl, clusterName: 'prod', podIdentityAgent: true });
+        return stack;
+      };
+      for (const stack of [agentIn('A', '111111111111', 'eu-west-2'), agentIn('B', '222222222222', 'eu-west-2'), agentIn('C', '111111111111', 'us-east-1')]) {
+        Template.fromStack(stack).resourceCountIs('AWS::EKS::Addon', 1);
+      }
+    });
+
     test('refuses a second agent for the same cluster, and one beside aws-cdk-lib\'s own', () => {
       const app = testApp();
       const first = new IrsaCluster(new Stack(app, 'A', { env: { account: '123456789012', region: 'eu-west-2' } }), 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod', podIdentityAgent: true });

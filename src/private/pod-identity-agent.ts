@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './construct-error';
@@ -9,7 +10,7 @@ const agentsByRoot = new WeakMap<IConstruct, Map<string, IConstruct>>();
 
 /**
  * Adds the EKS Pod Identity Agent add-on (`eks-pod-identity-agent`) to a cluster, once: a second one for the same
- * cluster name in the app, or next to the one aws-cdk-lib adds for its own Pod Identity ServiceAccounts, would fail the
+ * cluster name, account and region in the app, or next to the one aws-cdk-lib adds for its own Pod Identity ServiceAccounts, would fail the
  * deployment (one add-on of a name per cluster).
  */
 export function addPodIdentityAgent(scope: Construct, kind: string, clusterName: string, version: string | undefined,
@@ -17,12 +18,15 @@ export function addPodIdentityAgent(scope: Construct, kind: string, clusterName:
   const root = scope.node.root;
   const claimed = agentsByRoot.get(root) ?? new Map<string, IConstruct>();
   agentsByRoot.set(root, claimed);
-  const first = claimed.get(clusterName);
+  // A cluster is its name in an account and region; deploy-time account or region tokens stand for one each.
+  const stack = Stack.of(scope);
+  const key = [stack.account, stack.region, clusterName].join('\u0000');
+  const first = claimed.get(key);
   if (first) {
     fail(scope, kind, `'${first.node.path}' already adds the EKS Pod Identity Agent add-on to cluster ${clusterName}, and a cluster has ` +
       'one add-on of a name. Leave podIdentityAgent out here.');
   }
-  claimed.set(clusterName, scope);
+  claimed.set(key, scope);
   if (cluster) {
     // aws-cdk-lib creates its add-on lazily (for a ServiceAccount with identityType POD_IDENTITY), so look once the app is complete.
     scope.node.addValidation({
