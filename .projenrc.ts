@@ -168,6 +168,8 @@ project.addTask('check', {
     // Compiles every TypeScript snippet of the README against the built assembly (fixtures in rosetta/).
     { name: 'README snippets compile', exec: 'jsii-rosetta extract --strict' },
     { name: 'bench type-checks', exec: 'tsc -p bench/tsconfig.json --noEmit' },
+    // ts-jest only transpiles (isolatedModules), so a test could pass with types that do not fit.
+    { name: 'tests and lab type-check', exec: 'tsc -p test/tsconfig.json --noEmit && tsc -p lab/tsconfig.json --noEmit' },
     {
       name: 'generated files are committed',
       exec: 'git diff --exit-code -- API.md src/irsa-role-options.ts package.json .projen || ' +

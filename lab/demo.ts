@@ -35,7 +35,7 @@ export async function runDemo(assembly: string, log: (line: string) => void = co
   const { namespace, name } = irsaAccount.metadata;
   const roleArn: string = irsaAccount.metadata.annotations['eks.amazonaws.com/role-arn'];
   const migratingArn: string = serviceAccounts.find(sa => sa.metadata.name === 'migrating')!.metadata.annotations['eks.amazonaws.com/role-arn'];
-  const account = withRoleWithoutTagSession(deployedAccountOf(readStacks(assembly)), namespace);
+  const account = withRoleWithoutTagSession(deployedAccountOf(readStacks(assembly)));
   log(`ServiceAccount ${namespace}/${name} is annotated with ${roleArn}`);
   log(`The template trusts ${account.providers.map(p => p.url).join(', ')}, and associates ` +
     `${account.podIdentityAssociations.map(a => `${a.namespace}/${a.serviceAccount}`).join(', ')} in cluster ${EXAMPLE_CLUSTER_NAME}\n`);
@@ -127,10 +127,10 @@ function describe(result: PodResult): string {
 }
 
 /**
- * The account with one more association, `<namespace>/legacy`, to a copy of the Pod Identity role whose trust allows
+ * The account with one more association, `legacy` in the namespace of `reports`, to a copy of the Pod Identity role whose trust allows
  * `sts:AssumeRole` but not `sts:TagSession`, as a hand-written trust might: what EKS then answers.
  */
-function withRoleWithoutTagSession(account: DeployedAccount, namespace: string): DeployedAccount {
+function withRoleWithoutTagSession(account: DeployedAccount): DeployedAccount {
   const reports = account.podIdentityAssociations.find(a => a.serviceAccount === 'reports')!;
   const role = account.roles.find(r => r.arn === reports.roleArn)!;
   const legacyArn = role.arn.replace(/[^/]+$/, 'legacy-without-tag-session');

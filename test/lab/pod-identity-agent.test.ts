@@ -50,7 +50,7 @@ describe('servePodIdentityAgent', () => {
     const token = await cluster.issueToken({ namespace: 'shop', serviceAccountName: 'orders', audience: 'pods.eks.amazonaws.com' });
     const response = await get(token);
     expect([response.status, response.headers.get('content-type')]).toEqual([200, 'application/json']);
-    const body = await response.json();
+    const body = await response.json() as Record<string, unknown>;
     expect(Object.keys(body)).toEqual(['AccessKeyId', 'SecretAccessKey', 'Token', 'AccountId', 'Expiration']);
     expect([body.AccountId, body.Expiration]).toEqual(['123456789012', expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)]);
   });

@@ -2,7 +2,7 @@ import { StsEmulator } from '../../lab/sts-emulator';
 import { serveSts, StsEndpoint } from '../../lab/sts-endpoint';
 import { DeployedAccount } from '../../src/verify/deployed-account';
 
-const account: DeployedAccount = { account: '123456789012', partition: 'aws', providers: [], roles: [], unresolved: [] };
+const account: DeployedAccount = { account: '123456789012', partition: 'aws', providers: [], roles: [], podIdentityAssociations: [], unresolved: [] };
 
 describe('serveSts', () => {
   let endpoint: StsEndpoint;

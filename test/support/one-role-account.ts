@@ -17,6 +17,7 @@ export const ONE_ROLE_ACCOUNT: DeployedAccount = {
     source: 'S/Role',
     maxSessionDurationSeconds: 3600,
     webIdentity: true,
+    podIdentity: false,
     trustPolicy: {
       Version: '2012-10-17',
       Statement: [{
@@ -27,5 +28,6 @@ export const ONE_ROLE_ACCOUNT: DeployedAccount = {
       }],
     },
   }],
+  podIdentityAssociations: [],
   unresolved: [],
 };
