@@ -3,6 +3,7 @@ import { DeployedValues, evaluateAsDeployed, UnresolvedValueError } from './depl
 import { OIDC_PROVIDER_RESOURCE_TYPE, ROLE_RESOURCE_TYPE } from '../private/irsa-constants';
 import { issuerOfUrl, oidcProviderArn } from '../private/issuer';
 import { isPodIdentityStatement, isWebIdentityStatement, mentionsWebIdentity, statementsOf } from '../private/policy-statements';
+import { partitionOfRegion } from '../private/role-arn';
 
 /** An IAM OIDC identity provider as STS sees it. */
 export interface OidcProvider {
@@ -200,12 +201,7 @@ function stringOrUndefined(value: unknown): string | undefined {
   return value === undefined ? undefined : String(value);
 }
 
-/** The partition of a region, by its prefix; the regions of a new partition need a new line here. */
+/** The partition of a region, as synthesis reads it for role ARNs; `aws` for what is not a region name. */
 export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('eusc-')) return 'aws-eusc';
-  return 'aws';
+  return partitionOfRegion(region) ?? 'aws';
 }

@@ -95,6 +95,8 @@ describe('deployedAccountOf', () => {
   test.each([
     ['eu-west-2', 'aws'], ['cn-northwest-1', 'aws-cn'], ['us-gov-east-1', 'aws-us-gov'],
     ['us-iso-east-1', 'aws-iso'], ['us-isob-east-1', 'aws-iso-b'], ['eusc-de-east-1', 'aws-eusc'],
+    // The same partitions as the role ARNs synthesis writes (src/private/role-arn.ts).
+    ['us-isof-south-1', 'aws-iso-f'], ['eu-isoe-west-1', 'aws-iso-e'],
   ])('knows the partition of %s', (region, partition) => {
     expect(partitionOf(region)).toBe(partition);
   });
