@@ -210,9 +210,11 @@ export interface IrsaClusterAttributes {
   readonly eksV2KubectlCluster?: eksv2.ICluster;
 
   /**
-   * The name of the EKS cluster, for EKS Pod Identity; its ARN is built in the stack's account and region.
+   * The name of the EKS cluster, for EKS Pod Identity; its ARN is built in the stack's account and region. Set it
+   * only when neither `kubectlCluster` nor `eksV2KubectlCluster` is given.
    *
-   * @default - unknown: ServiceAccounts of this cluster can only use IRSA
+   * @default - the name of `kubectlCluster` or `eksV2KubectlCluster`; without one, unknown: ServiceAccounts of this
+   * cluster can only use IRSA
    */
   readonly clusterName?: string;
 }
@@ -358,8 +360,12 @@ class ImportedIrsaCluster extends IrsaClusterBase {
     }
     this.kubectlCluster = kubectlClusterFor(this, KIND, attrs.kubectlCluster, attrs.kubectlCluster ? true : undefined);
     this.eksV2KubectlCluster = kubectlClusterFor(this, KIND, attrs.eksV2KubectlCluster, attrs.eksV2KubectlCluster ? true : undefined, V2_KUBECTL_FIX);
-    if (attrs.clusterName !== undefined) validateClusterName(this, KIND, attrs.clusterName);
     const kubectl = attrs.kubectlCluster ?? attrs.eksV2KubectlCluster;
+    if (attrs.clusterName !== undefined) {
+      // The association would name one cluster and the trust pin the other's ARN: the role could never be assumed.
+      if (kubectl) fail(this, KIND, `clusterName is set, but the name comes from cluster '${kubectl.node.path}'. Leave clusterName out.`);
+      validateClusterName(this, KIND, attrs.clusterName);
+    }
     this.clusterName = attrs.clusterName ?? kubectl?.clusterName;
     this.clusterArn = kubectl?.clusterArn ?? (this.clusterName !== undefined ? clusterArnOf(this, this.clusterName) : undefined);
   }

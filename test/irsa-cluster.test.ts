@@ -212,6 +212,21 @@ describe('IrsaCluster', () => {
       expect(irsa.kubectlCluster).toBe(cluster);
     });
 
+    test.each([
+      ['both cluster kinds', (stack: Stack) => ({
+        kubectlCluster: eks.Cluster.fromClusterAttributes(stack, 'V1', { clusterName: 'a', kubectlRoleArn: 'arn:aws:iam::123456789012:role/kubectl' }),
+        eksV2KubectlCluster: eksv2.Cluster.fromClusterAttributes(stack, 'V2', { clusterName: 'b' }),
+      }), 'pass kubectlCluster (an aws-eks cluster) or eksV2KubectlCluster (an aws-eks-v2 cluster), not both.'],
+      ['a name beside a kubectl cluster', (stack: Stack) => ({
+        kubectlCluster: eks.Cluster.fromClusterAttributes(stack, 'V1', { clusterName: 'blue', kubectlRoleArn: 'arn:aws:iam::123456789012:role/kubectl' }),
+        clusterName: 'green',
+      }), "clusterName is set, but the name comes from cluster 'Stack/V1'. Leave clusterName out."],
+    ])('refuses %s', (_, attrs, message) => {
+      const stack = testStack();
+      expect(() => IrsaCluster.fromIrsaClusterAttributes(stack, 'Irsa', { openIdConnectProviderArn: IMPORTED_ARN, ...attrs(stack) }))
+        .toThrow(new Error(`IrsaCluster 'Stack/Irsa': ${message}`));
+    });
+
     test('rejects a kubectl cluster without kubectl access', () => {
       const stack = testStack();
       const cluster = eks.Cluster.fromClusterAttributes(stack, 'Eks', { clusterName: 'prod' });
