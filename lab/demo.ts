@@ -13,10 +13,10 @@ import { EXAMPLE_CLUSTER_NAME, EXAMPLE_ISSUER_URL } from '../examples/app';
 import { runCli } from '../src/verify/cli';
 import { readStacks } from '../src/verify/cloud-assembly';
 import { DeployedAccount, deployedAccountOf } from '../src/verify/deployed-account';
+import { POD_IDENTITY_AUDIENCE } from '../src/verify/pod-identity-check';
 
 const EXAMPLE_ASSEMBLY = path.join(__dirname, '..', 'examples', 'cdk.out');
 const OTHER_CLUSTER = { name: 'staging', issuerUrl: 'https://oidc.eks.eu-west-2.amazonaws.com/id/11111111111111111111111111111111' };
-const POD_IDENTITY_AUDIENCE = 'pods.eks.amazonaws.com';
 const DEADLINE_MS = 180_000;
 
 interface Case {

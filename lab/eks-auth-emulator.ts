@@ -1,10 +1,9 @@
 import { randomUUID } from 'crypto';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import { RoleSessions, RoleSession } from './role-sessions';
-import { POD_IDENTITY_SERVICE_PRINCIPAL, SERVICE_ACCOUNT_SUBJECT_PREFIX } from '../src/private/irsa-constants';
 import { DeployedAccount, PodIdentityAssociation } from '../src/verify/deployed-account';
-import { PodIdentityCheck } from '../src/verify/pod-identity-check';
-import { ServiceAccountTokenClaims } from '../src/verify/token-claims';
+import { POD_IDENTITY_AUDIENCE, PodIdentityCheck } from '../src/verify/pod-identity-check';
+import { ServiceAccountTokenClaims, serviceAccountOf } from '../src/verify/token-claims';
 import { JwksSource } from '../src/verify/web-identity-check';
 
 /** An error of the EKS Auth API, with its HTTP status, plus what we can tell beyond it. */
@@ -53,7 +52,9 @@ export class EksAuthEmulator {
     const cluster = this.clusters.find(c => c.name === clusterName);
     if (!cluster) throw new EksAuthError('ResourceNotFoundException', `No cluster found for name: ${clusterName}.`, 404);
     const claims = await this.verifiedClaims(cluster, token);
-    const [namespace, serviceAccount] = String(claims.sub ?? '').slice(SERVICE_ACCOUNT_SUBJECT_PREFIX.length).split(':');
+    const subject = serviceAccountOf(claims);
+    if (!subject) throw new EksAuthError('InvalidTokenException', 'The service account token is not valid for this cluster.', 400, [`sub ${claims.sub} names no ServiceAccount`]);
+    const { namespace, name: serviceAccount } = subject;
     const pod = claims['kubernetes.io']?.pod;
     const decision = this.check.check({ clusterName, namespace, serviceAccount, podName: pod?.name, podUid: pod?.uid });
     if (!decision.allowed) {
@@ -68,7 +69,7 @@ export class EksAuthEmulator {
   private async verifiedClaims(cluster: LabCluster, token: string): Promise<ServiceAccountTokenClaims> {
     try {
       const { payload } = await jwtVerify(token, createLocalJWKSet(await this.keys.fetchJwks(cluster.issuerUrl)), {
-        issuer: cluster.issuerUrl, audience: POD_IDENTITY_SERVICE_PRINCIPAL, currentDate: this.now(),
+        issuer: cluster.issuerUrl, audience: POD_IDENTITY_AUDIENCE, currentDate: this.now(),
       });
       return payload as ServiceAccountTokenClaims;
     } catch (e) {

@@ -1,6 +1,10 @@
 import { DeployedAccount, DeployedRole, PodIdentityAssociation } from './deployed-account';
 import { evaluatePodIdentityTrust } from './trust-evaluator';
 import { StsAnswer } from './web-identity-check';
+import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../private/irsa-constants';
+
+/** The audience of the token the EKS Pod Identity Agent presents to EKS Auth: the service principal. */
+export const POD_IDENTITY_AUDIENCE = POD_IDENTITY_SERVICE_PRINCIPAL;
 
 /** Whose credentials the EKS Pod Identity Agent asks for: a pod of a ServiceAccount of a cluster. */
 export interface PodIdentityRequest {

@@ -1,5 +1,6 @@
 import { decodeJwt, JWTPayload } from 'jose';
 import { InputError } from './cloud-assembly';
+import { SERVICE_ACCOUNT_SUBJECT_PREFIX } from '../private/irsa-constants';
 
 /** The claims of a projected ServiceAccount token (`kubernetes.io` carries the object references). */
 export interface ServiceAccountTokenClaims extends JWTPayload {
@@ -23,4 +24,12 @@ export function readTokenClaims(token: string, origin: string): ServiceAccountTo
 /** The audiences of a token: JWTs allow one string or a list. */
 export function audiencesOf(claims: JWTPayload): string[] {
   return claims.aud === undefined ? [] : [claims.aud].flat();
+}
+
+/** The ServiceAccount a token's `sub` names (`system:serviceaccount:<namespace>:<name>`), or `undefined` for another subject. */
+export function serviceAccountOf(claims: JWTPayload): { namespace: string; name: string } | undefined {
+  const sub = claims.sub ?? '';
+  if (!sub.startsWith(SERVICE_ACCOUNT_SUBJECT_PREFIX)) return undefined;
+  const [namespace, name, ...rest] = sub.slice(SERVICE_ACCOUNT_SUBJECT_PREFIX.length).split(':');
+  return namespace && name && rest.length === 0 ? { namespace, name } : undefined;
 }

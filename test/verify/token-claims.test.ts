@@ -1,5 +1,5 @@
 import { InputError } from '../../src/verify/cloud-assembly';
-import { audiencesOf, readTokenClaims } from '../../src/verify/token-claims';
+import { audiencesOf, readTokenClaims, serviceAccountOf } from '../../src/verify/token-claims';
 
 describe('token claims', () => {
   test('are read from a JWT without checking it', () => {
@@ -21,5 +21,15 @@ describe('token claims', () => {
     expect(audiencesOf({ aud: 'a' })).toEqual(['a']);
     expect(audiencesOf({ aud: ['a', 'b'] })).toEqual(['a', 'b']);
     expect(audiencesOf({})).toEqual([]);
+  });
+
+  test.each([
+    ['system:serviceaccount:testing:app', { namespace: 'testing', name: 'app' }],
+    ['system:node:ip-10-0-0-1', undefined],
+    ['system:serviceaccount:testing', undefined],
+    ['system:serviceaccount:testing:app:extra', undefined],
+    [undefined, undefined],
+  ])('name a ServiceAccount in their sub %s, or none', (sub, expected) => {
+    expect(serviceAccountOf({ sub })).toEqual(expected);
   });
 });
