@@ -31,7 +31,7 @@ export interface AddonPreset {
 const ACCOUNT = '123456789012';
 
 export const ADDON_PRESETS: AddonPreset[] = [
-  { call: 'awsLoadBalancerController({ clusterName? })', required: '–', make: () => IrsaAddon.awsLoadBalancerController({ clusterName: 'prod' }) },
+  { call: 'awsLoadBalancerController({ clusterName?, region?, vpcId? })', required: '–', make: () => IrsaAddon.awsLoadBalancerController({ clusterName: 'prod' }) },
   {
     call: 'ebsCsiDriver({ kmsKeys? })',
     required: '–',
@@ -41,7 +41,7 @@ export const ADDON_PRESETS: AddonPreset[] = [
   { call: 'vpcCni()', required: '–', make: () => IrsaAddon.vpcCni() },
   { call: 'vpcCni({ ipv6: true })', required: '–', make: () => IrsaAddon.vpcCni({ ipv6: true }) },
   {
-    call: 'externalDns({ hostedZones })',
+    call: 'externalDns({ hostedZones, domainFilters? })',
     required: '`hostedZones`',
     make: scope => IrsaAddon.externalDns({ hostedZones: [route53.HostedZone.fromHostedZoneId(scope, 'Zone', 'Z0123456789ABC')] }),
   },
@@ -50,7 +50,7 @@ export const ADDON_PRESETS: AddonPreset[] = [
     required: '`hostedZones`',
     make: scope => IrsaAddon.certManager({ hostedZones: [route53.HostedZone.fromHostedZoneId(scope, 'Zone', 'Z0123456789ABC')] }),
   },
-  { call: 'clusterAutoscaler({ clusterName })', required: '`clusterName` (a literal)', make: () => IrsaAddon.clusterAutoscaler({ clusterName: 'prod' }) },
+  { call: 'clusterAutoscaler({ clusterName, region? })', required: '`clusterName` (a literal)', make: () => IrsaAddon.clusterAutoscaler({ clusterName: 'prod' }) },
   {
     call: 'karpenter({ clusterName, nodeRole, interruptionQueue? })',
     required: '`clusterName` (a literal), `nodeRole`',

@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { ADDON_PRESETS, README, withAddonTable } from '../projenrc/addon-docs';
 import { IrsaAddon } from '../src';
 import { testStack } from './support/app';
@@ -17,5 +18,18 @@ describe('IrsaAddon', () => {
     expect(factories.filter(name => !ADDON_PRESETS.some(p => p.call.startsWith(`${name}(`)))).toEqual([]);
     const readme = fs.readFileSync(README, 'utf8');
     expect(withAddonTable(readme, testStack())).toBe(readme);
+  });
+
+  test('the README table names every option of every factory', () => {
+    // The factories' option structs, as jsii sees them (the .jsii assembly the build compiles before the tests).
+    const assembly = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '.jsii'), 'utf8'));
+    const factories: any[] = assembly.types['cdk-irsa.IrsaAddon'].methods.filter((m: any) => m.static);
+    const unnamed = factories.flatMap(factory => {
+      const optionsType = factory.parameters?.[0]?.type.fqn;
+      const options: string[] = optionsType ? assembly.types[optionsType].properties.map((p: any) => p.name) : [];
+      const calls = ADDON_PRESETS.filter(p => p.call.startsWith(`${factory.name}(`)).map(p => p.call).join(' ');
+      return options.filter(option => !new RegExp(`\\b${option}\\b`).test(calls)).map(option => `${factory.name}: ${option}`);
+    });
+    expect(unnamed).toEqual([]);
   });
 });
