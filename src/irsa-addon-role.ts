@@ -96,10 +96,16 @@ export class IrsaAddonRole extends IrsaServiceAccountRole {
    * in the role's namespace, with `helmValues()` merged into `options.values`, after the role and its permissions
    * exist (a literal role ARN in the values is no CloudFormation reference, so nothing else would order them).
    *
-   * A value of `options.values` that `helmValues()` sets differently is an error.
+   * A value of `options.values` that `helmValues()` sets differently is an error, and so is an IrsaCluster that applies
+   * its manifests through an aws-eks-v2 cluster: install the chart with that cluster's `addHelmChart` instead.
    */
   public addHelmChart(id: string, options: eks.HelmChartOptions): eks.HelmChart {
     const kubectlCluster = this._cluster.kubectlCluster;
+    if (!kubectlCluster && this._cluster.eksV2KubectlCluster) {
+      // aws-eks-v2's HelmChart is another type, and jsii has no overloads or unions to return either.
+      fail(this, KIND, 'addHelmChart takes aws-eks clusters, and this role\'s IrsaCluster applies manifests through an aws-eks-v2 ' +
+        'cluster. Install the chart with that cluster\'s addHelmChart, with `values: role.helmValues()` and `chart.node.addDependency(role)`.');
+    }
     if (!kubectlCluster) {
       fail(this, KIND, 'addHelmChart needs a cluster with kubectl access, and this role\'s IrsaCluster has none. Pass `cluster` ' +
         '(an eks.ICluster with kubectl access) to the IrsaCluster, or install the chart yourself with `values: role.helmValues()` ' +

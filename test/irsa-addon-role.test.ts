@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -171,7 +172,7 @@ describe('IrsaAddonRole', () => {
         clusterName: 'prod',
         serviceAccount: { create: true, name: 'aws-load-balancer-controller', annotations: { 'eks.amazonaws.com/role-arn': lb.roleArn } },
       });
-      expect(chart.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^IrsaLb[0-9A-F]{8}$/)]));
+      expect(chart.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^IrsaLb[0-9A-F]{8}$/), expect.stringMatching(/^IrsaLbAddonPolicy[0-9A-F]{8}$/)]));
     });
 
     test('refuses values that would change the role\'s, a namespace the role does not trust, and a cluster without kubectl', () => {
@@ -184,6 +185,21 @@ describe('IrsaAddonRole', () => {
       expect(() => role.addHelmChart('C', { chart: 'x' })).toThrow(new Error("IrsaAddonRole 'Stack/Irsa/Addon': addHelmChart needs a cluster with " +
         'kubectl access, and this role\'s IrsaCluster has none. Pass `cluster` (an eks.ICluster with kubectl access) to the IrsaCluster, or ' +
         'install the chart yourself with `values: role.helmValues()` and `chart.node.addDependency(role)`.'));
+    });
+
+    test('says how to install the chart on an aws-eks-v2 cluster, which addHelmChart does not take', () => {
+      const stack = testStack();
+      const kubectlProvider = eksv2.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
+        serviceToken: `arn:aws:lambda:eu-west-2:${ACCOUNT}:function:kubectl`, role: iam.Role.fromRoleName(stack, 'KubectlRole', 'kubectl'),
+      });
+      const eksV2KubectlCluster = eksv2.Cluster.fromClusterAttributes(stack, 'Eks', { clusterName: 'prod', kubectlProvider });
+      const irsa = IrsaCluster.fromIrsaClusterAttributes(stack, 'Irsa', {
+        openIdConnectProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`, eksV2KubectlCluster,
+      });
+      const lb = irsa.addAddonRole('Lb', IrsaAddon.awsLoadBalancerController());
+      expect(() => lb.addHelmChart('A', { chart: 'x' })).toThrow(new Error("IrsaAddonRole 'Stack/Irsa/Lb': addHelmChart takes aws-eks clusters, " +
+        'and this role\'s IrsaCluster applies manifests through an aws-eks-v2 cluster. Install the chart with that cluster\'s addHelmChart, ' +
+        'with `values: role.helmValues()` and `chart.node.addDependency(role)`.'));
     });
   });
 });
