@@ -2,6 +2,7 @@ import { CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { testStack } from '../support/app';
+import { podIdentityStatement } from '../support/pod-identity-audit';
 import { PROVIDER_ARN, audit, conditional, rulesOf, statement } from '../support/trust-audit';
 
 describe('IRSA9: parts only known at deploy time', () => {
@@ -43,10 +44,25 @@ describe('IRSA9: parts only known at deploy time', () => {
     const reported = audit(stack);
 
     // THEN
-    expect(reported.map(r => [r.path, r.message.split(' and mentions')[0]])).toEqual([
-      ['/Stack/Whole', '[IRSA9] Role \'Stack/Whole\': the trust policy is only known at deploy time ("${Fn::If}")'],
-      ['/Stack/OneStatement', '[IRSA9] Role \'Stack/OneStatement\': Statement[0] is only known at deploy time ("${Fn::If}")'],
+    const fix = 'and mentions web identities, so its principal and its sub and aud conditions cannot be checked. Write the trust ' +
+      'policy into the template, or acknowledge IRSA9 after reviewing the deployed policy.';
+    expect(reported.map(r => [r.path, r.message])).toEqual([
+      ['/Stack/Whole', `[IRSA9] Role 'Stack/Whole': the trust policy is only known at deploy time ("\${Fn::If}") ${fix}`],
+      ['/Stack/OneStatement', `[IRSA9] Role 'Stack/OneStatement': Statement[0] is only known at deploy time ("\${Fn::If}") ${fix}`],
     ]);
+  });
+
+  test('IRSA9: flags EKS Pod Identity conditions that are only known at deploy time', () => {
+    const stack = testStack();
+    const conditions = new CfnParameter(stack, 'Conditions').valueAsString;
+    new iam.CfnRole(stack, 'Role', { assumeRolePolicyDocument: { Statement: [podIdentityStatement({ Condition: { StringEquals: conditions } })] } });
+    expect(audit(stack)).toEqual([{
+      path: '/Stack/Role',
+      level: 'error',
+      message: '[IRSA9] Role \'Stack/Role\': StringEquals of Statement[0] is only known at deploy time ("${Conditions}"), so its EKS ' +
+        'Pod Identity conditions cannot be checked. Write the conditions into the template, or acknowledge IRSA9 after reviewing the ' +
+        'deployed policy.',
+    }]);
   });
 
   test('IRSA9: flags condition keys whose issuer cannot be matched to the principal', () => {

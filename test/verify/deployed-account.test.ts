@@ -84,6 +84,15 @@ describe('deployedAccountOf', () => {
     expect(account.roles[0].trustPolicy.Statement[0].Condition.StringEquals).toEqual(EXPECTED_SUB);
   });
 
+  test('refuses a trust policy written as a string that is not JSON, naming the role', () => {
+    const dir = synthesize(app => {
+      const role = new iam.CfnRole(new Stack(app, 'S', { env: ENV }), 'Role', { assumeRolePolicyDocument: {} });
+      role.addPropertyOverride('AssumeRolePolicyDocument', '{ not json');
+    });
+    expect(() => deployedAccountOf(readStacks(dir))).toThrow(new Error(
+      'the trust policy of S/Role is not valid JSON: Expected property name or \'}\' in JSON at position 2'));
+  });
+
   test('uses the given account and region for stacks without an environment', () => {
     const dir = synthesize(app => {
       new IrsaCluster(new Stack(app, 'S'), 'Irsa', { issuerUrl: SEED_ISSUER_URL });
