@@ -217,6 +217,9 @@ describe('IrsaServiceAccountRole with EKS Pod Identity', () => {
     expect(() => named.addServiceAccountRole('D', { name: 'd', identity: ServiceAccountIdentity.POD_IDENTITY, audience: 'vault', tokenExpiration: Duration.hours(1) }))
       .toThrow(new Error("IrsaServiceAccountRole 'Stack/Named/D': audience, tokenExpiration are set, but only IRSA reads them, and identity is " +
         'POD_IDENTITY. Leave them out, or use IRSA_AND_POD_IDENTITY.'));
+    expect(() => named.addServiceAccountRole('E', { name: 'e', identity: ServiceAccountIdentity.POD_IDENTITY, stsRegionalEndpoints: true }))
+      .toThrow(new Error("IrsaServiceAccountRole 'Stack/Named/E': stsRegionalEndpoints is set, but only IRSA reads it, and identity is " +
+        'POD_IDENTITY. Leave it out, or use IRSA_AND_POD_IDENTITY.'));
   });
 
   test('works with an imported provider that knows its cluster name', () => {

@@ -1040,6 +1040,10 @@ describe('IrsaServiceAccount', () => {
       [{ annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/other' } },
         'the annotation "eks.amazonaws.com/role-arn" is written by IrsaServiceAccount: it is always the role of this ServiceAccount.'],
       [{ annotations: { 'eks.amazonaws.com/audience': 'x' } }, 'the annotation "eks.amazonaws.com/audience" is written by IrsaServiceAccount: use the audience option.'],
+      [{ annotations: { 'eks.amazonaws.com/sts-regional-endpoints': 'true' } },
+        'the annotation "eks.amazonaws.com/sts-regional-endpoints" is written by IrsaServiceAccount: use the stsRegionalEndpoints option.'],
+      [{ annotations: { 'eks.amazonaws.com/token-expiration': '3600' } },
+        'the annotation "eks.amazonaws.com/token-expiration" is written by IrsaServiceAccount: use the tokenExpiration option.'],
     ])('rejects %j', (options, message) => {
       expect(() => cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', ...options })).toThrow(new Error(`IrsaServiceAccount 'Stack/Irsa/Sa': ${message}`));
     });
