@@ -120,7 +120,8 @@ export class IrsaAddonRole extends IrsaServiceAccountRole {
       fail(this, KIND, `the Helm values ${conflicts.map(c => `"${c}"`).join(', ')} are set by helmValues(), which the role needs as they ` +
         'are. Leave them out of options.values.');
     }
-    const chart = kubectlCluster.addHelmChart(id, { namespace: this.serviceAccountNamespace, ...options, values: merged });
+    // The namespace last: an explicit `namespace: undefined` would otherwise install the chart in `default`.
+    const chart = kubectlCluster.addHelmChart(id, { ...options, namespace: this.serviceAccountNamespace, values: merged });
     chart.node.addDependency(this);
     return chart;
   }

@@ -187,6 +187,12 @@ describe('IrsaAddonRole', () => {
         'install the chart yourself with `values: role.helmValues()` and `chart.node.addDependency(role)`.'));
     });
 
+    test('installs in the role\'s namespace when a JavaScript caller passes namespace: undefined', () => {
+      const { stack, lb } = withKubectlCluster();
+      lb.addHelmChart('LoadBalancerController', { chart: 'aws-load-balancer-controller', namespace: undefined });
+      Template.fromStack(stack).hasResourceProperties('Custom::AWSCDK-EKS-HelmChart', { Namespace: 'kube-system' });
+    });
+
     test('says how to install the chart on an aws-eks-v2 cluster, which addHelmChart does not take', () => {
       const stack = testStack();
       const kubectlProvider = eksv2.KubectlProvider.fromKubectlProviderAttributes(stack, 'Kubectl', {
