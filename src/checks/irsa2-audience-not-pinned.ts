@@ -1,4 +1,4 @@
-import { AuditedCondition } from './audited-trust-policy';
+import { pinsValues } from './pinning-operators';
 import { error, TrustRule } from './trust-rule';
 import { STS_AUDIENCE } from '../private/irsa-constants';
 
@@ -11,14 +11,9 @@ export const IRSA2: TrustRule = {
   fix: `Add \`"StringEquals": { "<issuer>:aud": "${STS_AUDIENCE}" }\`.`,
   checkStatement: statement => {
     if (statement.providers.length === 0 || statement.deployTimeConditions.length > 0) return [];
-    if (statement.conditions.some(c => c.claim === 'aud' && pinsAudience(c))) return [];
+    if (statement.conditions.some(c => c.claim === 'aud' && pinsValues(c))) return [];
     const issuer = statement.providers[0].issuerShown;
     return [error(IRSA2, `${statement.where} has no StringEquals condition on "${issuer}:aud", so tokens issued for any audience ` +
       `the provider accepts can assume the role. Add "StringEquals": { "${issuer}:aud": "${STS_AUDIENCE}" }.`)];
   },
 };
-
-/** A deploy-time value in a StringLike pattern may hold a wildcard. */
-function pinsAudience(condition: AuditedCondition): boolean {
-  return condition.operator === 'StringEquals' || (condition.operator === 'StringLike' && condition.values.every(v => v.variableAt < 0));
-}

@@ -21,10 +21,12 @@ export const IRSA_RULES: readonly TrustRule[] = [IRSA1, IRSA2, IRSA3, IRSA4, IRS
 /**
  * Checks a role's trust policy (already read with `values`) against every rule. Only `Allow` statements that let an
  * IAM OIDC provider (or everyone) call `sts:AssumeRoleWithWebIdentity`, or EKS Pod Identity (`pods.eks.amazonaws.com`)
- * call `sts:AssumeRole`, are checked: statements for Cognito, SAML, AWS or other service principals are out of scope. Per statement, findings about single conditions come before findings about the
- * statement as a whole; findings about the whole policy come last.
+ * call `sts:AssumeRole`, are checked: statements for Cognito, SAML, AWS or other service principals are out of scope.
+ * Per statement, findings about single conditions come before findings about the statement as a whole; findings about
+ * the whole policy come last.
  */
-export function auditTrustPolicy(document: unknown, values: StackValues, rules: readonly TrustRule[] = IRSA_RULES): Finding[] {
+export function auditTrustPolicy(document: unknown, values: StackValues): Finding[] {
+  const rules = IRSA_RULES;
   const policy = auditedTrustPolicyOf(document, values);
   const statementFindings = policy.statements.flatMap(statement => [
     ...statement.conditions.flatMap(condition => rules.flatMap(rule => rule.checkCondition?.(condition, statement) ?? [])),
