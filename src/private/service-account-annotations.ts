@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { STS_AUDIENCE } from './irsa-constants';
 
 /** The annotations the EKS pod identity webhook reads on a ServiceAccount. */
-export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
-export const AUDIENCE_ANNOTATION = 'eks.amazonaws.com/audience';
-export const STS_REGIONAL_ENDPOINTS_ANNOTATION = 'eks.amazonaws.com/sts-regional-endpoints';
-export const TOKEN_EXPIRATION_ANNOTATION = 'eks.amazonaws.com/token-expiration';
+const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
+const AUDIENCE_ANNOTATION = 'eks.amazonaws.com/audience';
+const STS_REGIONAL_ENDPOINTS_ANNOTATION = 'eks.amazonaws.com/sts-regional-endpoints';
+const TOKEN_EXPIRATION_ANNOTATION = 'eks.amazonaws.com/token-expiration';
 
 /** The annotations cdk-irsa writes, with the option to use instead of setting one by hand. */
 export const OWNED_ANNOTATIONS: Record<string, string> = {

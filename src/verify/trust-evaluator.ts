@@ -33,7 +33,7 @@ export interface TrustDecision {
 }
 
 /** The request context STS builds for an OIDC web-identity call. */
-export function webIdentityContext(caller: WebIdentityCaller): RequestContext {
+function webIdentityContext(caller: WebIdentityCaller): RequestContext {
   return {
     [`${caller.issuer}:sub`]: [caller.sub],
     [`${caller.issuer}:aud`]: [caller.aud],
@@ -41,7 +41,7 @@ export function webIdentityContext(caller: WebIdentityCaller): RequestContext {
 }
 
 /** The request context of EKS Pod Identity's `sts:AssumeRole`: its six session tags, as request tags. */
-export function podIdentityContext(caller: PodIdentityCaller): RequestContext {
+function podIdentityContext(caller: PodIdentityCaller): RequestContext {
   return {
     [requestTagKey('eks-cluster-arn')]: [caller.clusterArn],
     [requestTagKey('eks-cluster-name')]: [caller.clusterName],
