@@ -411,22 +411,41 @@ describe('IrsaServiceAccount', () => {
       const issuer = (cluster: number) => `oidc.eks.eu-west-2.amazonaws.com/id/${String(cluster).padStart(32, '0')}`;
       const subject = (i: number) => ({ namespace: `team-${String(i).padStart(5, '0')}`, name: `service-account-${String(i).padStart(4, '0')}` });
 
-      /** How many ServiceAccounts, each trusted in every one of `clusters` clusters, fit under `quota` characters. */
-      function fitting(quota: number, clusters: number): number {
+      /** A role trusting ServiceAccount 0 in each of `clusters` clusters; `add(i)` trusts ServiceAccount i in all of them. */
+      function growingRole(clusters: number) {
         const stack = testStack();
         const all = Array.from({ length: clusters }, (_, c) =>
           IrsaCluster.fromOidcProviderArn(stack, `Cluster${c}`, `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer(c)}`));
         const sa = all[0].addServiceAccount('Sa', { ...subject(0), roleName: 'r' });
         all.slice(1).forEach(cluster => sa.trust(cluster));
-        const size = () => JSON.stringify(stack.resolve((sa.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument)).length;
+        return {
+          add: (i: number) => all.forEach(cluster => sa.trust(cluster, subject(i))),
+          size: () => JSON.stringify(stack.resolve((sa.role.node.defaultChild as iam.CfnRole).assumeRolePolicyDocument)).length,
+        };
+      }
+
+      /** How many ServiceAccounts, each trusted in every one of `clusters` clusters, fit under `quota` characters. */
+      function fitting(quota: number, clusters: number): number {
+        const role = growingRole(clusters);
         let serviceAccounts = 1;
-        while (size() <= quota) {
-          all.forEach(cluster => sa.trust(cluster, subject(serviceAccounts)));
-          serviceAccounts++;
-        }
+        while (role.size() <= quota) role.add(serviceAccounts++);
         // The last one added went over the quota.
         return serviceAccounts - 1;
       }
+
+      /** The trust policy's length with `serviceAccounts` ServiceAccounts, each trusted in every one of `clusters` clusters. */
+      function sizeWith(serviceAccounts: number, clusters: number): number {
+        const role = growingRole(clusters);
+        for (let i = 1; i < serviceAccounts; i++) role.add(i);
+        return role.size();
+      }
+
+      test('one subject is about 490 characters, each further subject adds its length plus 3, each further cluster about 450', () => {
+        const [one, two, three] = [sizeWith(1, 1), sizeWith(2, 1), sizeWith(3, 1)];
+        const subjectLength = 'system:serviceaccount:team-00001:service-account-0001'.length;
+        // The second subject also turns the one value into a list: two more characters for its brackets.
+        expect([one, two - one, three - two, sizeWith(1, 2) - one]).toEqual([492, subjectLength + 5, subjectLength + 3, 454]);
+      });
 
       test('one cluster: 28 subjects within 2048 characters, 65 within 4096', () => {
         expect([fitting(2048, 1), fitting(4096, 1)]).toEqual([28, 65]);
