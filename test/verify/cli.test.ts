@@ -69,7 +69,9 @@ describe('cdk-irsa verify', () => {
   });
 
   test('checks only the role asked for, by name, ARN or logical ID', async () => {
-    for (const role of ['app', ROLE_ARN]) {
+    const all = await run('verify', '--app', seedApp, '--namespace', 'testing', '--service-account', 'app');
+    const logicalId = /\(S\/(IrsaApp[0-9A-F]{8})\)/.exec(all.out)![1];
+    for (const role of ['app', ROLE_ARN, logicalId]) {
       const { code, out } = await run('verify', '--app', seedApp, '--namespace', 'testing', '--service-account', 'app', '--role', role);
       expect([code, out.split('\n').filter(l => l.startsWith('ALLOWED')).length]).toEqual([0, 1]);
     }
