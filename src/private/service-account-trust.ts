@@ -108,17 +108,7 @@ export class ServiceAccountTrust {
       return;
     }
     const subjects = [subject];
-    const conditions = account.name === undefined
-      ? {
-        StringLike: { [`${account.issuer}:sub`]: oneOrList(subjects) },
-        StringEquals: { [`${account.issuer}:aud`]: account.audience },
-      }
-      : {
-        StringEquals: {
-          [`${account.issuer}:sub`]: oneOrList(subjects),
-          [`${account.issuer}:aud`]: account.audience,
-        },
-      };
+    const conditions = webIdentityConditions(operator, account.issuer, oneOrList(subjects), account.audience);
     this.addGroup({
       kind: 'web-identity',
       providerArn: account.providerArn,
@@ -139,13 +129,8 @@ export class ServiceAccountTrust {
       return;
     }
     const names = [account.name];
-    const conditioned = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL).withConditions({
-      StringEquals: {
-        [requestTagKey('eks-cluster-arn')]: account.clusterArn,
-        [requestTagKey('kubernetes-namespace')]: account.namespace,
-        [requestTagKey('kubernetes-service-account')]: oneOrList(names),
-      },
-    });
+    const conditioned = new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)
+      .withConditions(podIdentityConditions(account.clusterArn, account.namespace, oneOrList(names)));
     this.addGroup({
       kind: 'pod-identity',
       clusterArn: account.clusterArn,
@@ -188,13 +173,7 @@ export class ServiceAccountTrust {
       if (group.kind === 'pod-identity') {
         return {
           Action: POD_IDENTITY_ACTIONS,
-          Condition: {
-            StringEquals: {
-              [requestTagKey('eks-cluster-arn')]: atMost(group.clusterArn, arn),
-              [requestTagKey('kubernetes-namespace')]: group.namespace,
-              [requestTagKey('kubernetes-service-account')]: oneOrAll(group.names),
-            },
-          },
+          Condition: podIdentityConditions(atMost(group.clusterArn, arn), group.namespace, oneOrAll(group.names)),
           Effect: 'Allow',
           Principal: { Service: POD_IDENTITY_SERVICE_PRINCIPAL },
         };
@@ -203,9 +182,7 @@ export class ServiceAccountTrust {
       const aud = atMost(group.audience, WORST_CASE_AUDIENCE);
       return {
         Action: ASSUME_ROLE_WITH_WEB_IDENTITY,
-        Condition: group.operator === 'StringLike'
-          ? { StringLike: { [`${issuer}:sub`]: oneOrAll(group.subjects) }, StringEquals: { [`${issuer}:aud`]: aud } }
-          : { StringEquals: { [`${issuer}:sub`]: oneOrAll(group.subjects), [`${issuer}:aud`]: aud } },
+        Condition: webIdentityConditions(group.operator, issuer, oneOrAll(group.subjects), aud),
         Effect: 'Allow',
         Principal: { Federated: atMost(group.providerArn, arn) },
       };
@@ -254,6 +231,27 @@ export class ServiceAccountTrust {
     }
     return [];
   }
+}
+
+/**
+ * The conditions of a web-identity statement: exact `sub` (or, for a namespace, a `StringLike` pattern) and `aud`.
+ * `subjects` is what renders as the `sub` value; the role's statement and the size bound share this shape.
+ */
+function webIdentityConditions(operator: 'StringEquals' | 'StringLike', issuer: string, subjects: unknown, audience: string) {
+  return operator === 'StringLike'
+    ? { StringLike: { [`${issuer}:sub`]: subjects }, StringEquals: { [`${issuer}:aud`]: audience } }
+    : { StringEquals: { [`${issuer}:sub`]: subjects, [`${issuer}:aud`]: audience } };
+}
+
+/** The conditions of an EKS Pod Identity statement: the cluster, namespace and ServiceAccount session tags EKS sets. */
+function podIdentityConditions(clusterArn: string, namespace: string, names: unknown) {
+  return {
+    StringEquals: {
+      [requestTagKey('eks-cluster-arn')]: clusterArn,
+      [requestTagKey('kubernetes-namespace')]: namespace,
+      [requestTagKey('kubernetes-service-account')]: names,
+    },
+  };
 }
 
 /**
