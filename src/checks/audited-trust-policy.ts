@@ -147,28 +147,11 @@ class TrustPolicyReader {
     const tagSessionAllowed = statements.some(s => isPodIdentityStatement(s, 'sts:TagSession', isDeployTime));
     return statements.flatMap((statement, index) => {
       if (!isPodIdentityStatement(statement, 'sts:AssumeRole', isDeployTime) || !isObject(statement)) return [];
-      const where = typeof statement.Sid === 'string' ? `Statement[${index}] (${statement.Sid})` : `Statement[${index}]`;
-      return [{ where, tagSessionAllowed, ...this.podIdentityConditions(statement.Condition) }];
+      const conditions = this.conditionsOf<AuditedPodIdentityCondition>(statement.Condition, (operator, key, values) => ({
+        operator, keyShown: this.show(key), requestTag: /^aws:requesttag\/(.+)$/i.exec(key)?.[1].toLowerCase(), values,
+      }));
+      return [{ where: whereOf(statement, index), tagSessionAllowed, ...conditions }];
     });
-  }
-
-  private podIdentityConditions(condition: unknown): Pick<AuditedPodIdentityStatement, 'deployTimeConditions' | 'conditions'> {
-    if (condition !== undefined && !isObject(condition)) {
-      return { deployTimeConditions: [{ part: 'the Condition block', shown: this.show(String(condition)) }], conditions: [] };
-    }
-    const deployTimeConditions: DeployTimePart[] = [];
-    const conditions: AuditedPodIdentityCondition[] = [];
-    for (const [operator, block] of Object.entries(condition ?? {})) {
-      if (!isObject(block)) {
-        deployTimeConditions.push({ part: operator, shown: this.show(String(block)) });
-        continue;
-      }
-      for (const [key, value] of Object.entries(block)) {
-        const requestTag = /^aws:requesttag\/(.+)$/i.exec(key)?.[1].toLowerCase();
-        conditions.push({ operator, keyShown: this.show(key), requestTag, values: asArray(value).map(v => this.value(String(v))) });
-      }
-    }
-    return { deployTimeConditions, conditions };
   }
 
   /** The statement, if it lets web identities in (a deploy-time Effect or Action counts as one that may). */
@@ -179,7 +162,7 @@ class TrustPolicyReader {
       return shown === undefined ? undefined : { where: `Statement[${index}]`, deployTimeStatement: shown, ...empty };
     }
     if (!isWebIdentityStatement(statement, value => this.values.isDeployTime(value))) return undefined;
-    const where = typeof statement.Sid === 'string' ? `Statement[${index}] (${statement.Sid})` : `Statement[${index}]`;
+    const where = whereOf(statement, index);
     const wildcardPrincipal = this.wildcardPrincipal(statement);
     if (wildcardPrincipal) return { where, wildcardPrincipal, ...empty };
     if (this.values.isDeployTime(statement.Principal)) return { where, deployTimePrincipal: this.show(statement.Principal as string), ...empty };
@@ -188,31 +171,35 @@ class TrustPolicyReader {
       .map(arn => this.provider(arn))
       .filter((provider): provider is AuditedProvider => provider !== undefined);
     if (providers.length === 0) return undefined;
-    return { where, providers, ...this.conditions(statement.Condition, providers) };
+    const conditions = this.conditionsOf<AuditedCondition>(statement.Condition, (operator, key, values) => {
+      const claim = claimOf(key);
+      if (!claim) return undefined;
+      const issuer = this.keyIssuer(key.slice(0, -`:${claim}`.length));
+      const issuerMatches = providers.map(provider => ({ provider, match: compareIssuers(issuer, provider.issuer) }));
+      return { operator, keyShown: this.show(key), claim, values, issuerMatches };
+    });
+    return { where, providers, ...conditions };
   }
 
-  private conditions(condition: unknown, providers: AuditedProvider[]): Pick<AuditedStatement, 'deployTimeConditions' | 'conditions'> {
+  /**
+   * A statement's Condition block: the parts only known at deploy time (the whole block, or one operator's), and each
+   * key `audited` makes something of, with its values.
+   */
+  private conditionsOf<C>(condition: unknown, audited: (operator: string, key: string, values: AuditedValue[]) => C | undefined):
+  { deployTimeConditions: DeployTimePart[]; conditions: C[] } {
     if (condition !== undefined && !isObject(condition)) {
       return { deployTimeConditions: [{ part: 'the Condition block', shown: this.show(String(condition)) }], conditions: [] };
     }
     const deployTimeConditions: DeployTimePart[] = [];
-    const conditions: AuditedCondition[] = [];
+    const conditions: C[] = [];
     for (const [operator, block] of Object.entries(condition ?? {})) {
       if (!isObject(block)) {
         deployTimeConditions.push({ part: operator, shown: this.show(String(block)) });
         continue;
       }
       for (const [key, value] of Object.entries(block)) {
-        const claim = claimOf(key);
-        if (!claim) continue;
-        const issuer = this.keyIssuer(key.slice(0, -`:${claim}`.length));
-        conditions.push({
-          operator,
-          keyShown: this.show(key),
-          claim,
-          values: asArray(value).map(v => this.value(String(v))),
-          issuerMatches: providers.map(provider => ({ provider, match: compareIssuers(issuer, provider.issuer) })),
-        });
+        const found = audited(operator, key, asArray(value).map(v => this.value(String(v))));
+        if (found !== undefined) conditions.push(found);
       }
     }
     return { deployTimeConditions, conditions };
@@ -324,4 +311,9 @@ function describeDeployTimeValue(intrinsic: unknown): string {
   if (value.Ref !== undefined) return `\${${value.Ref}}`;
   if (value['Fn::GetAtt'] !== undefined) return `\${${value['Fn::GetAtt'].join('.')}}`;
   return `\${${Object.keys(value)[0]}}`;
+}
+
+/** `Statement[<index>]`, with the statement's Sid when it has one, as messages name it. */
+function whereOf(statement: Record<string, unknown>, index: number): string {
+  return typeof statement.Sid === 'string' ? `Statement[${index}] (${statement.Sid})` : `Statement[${index}]`;
 }
