@@ -1,4 +1,4 @@
-import { error, TrustRule } from './trust-rule';
+import { error, TrustRule, warning } from './trust-rule';
 import { TRUST_POLICY_DEFAULT_QUOTA, TRUST_POLICY_MAX_QUOTA } from '../private/trust-policy-size';
 
 /** IRSA8: IAM refuses to create or update a role whose trust policy is over the account's quota. */
@@ -15,12 +15,8 @@ export const IRSA8: TrustRule = {
       return [error(IRSA8, `the trust policy is about ${size} characters; IAM rejects trust policies over ${TRUST_POLICY_MAX_QUOTA} ` +
         'characters even with a raised quota. Split the trusted identities over several roles.')];
     }
-    return [{
-      rule: IRSA8.id,
-      level: 'warning',
-      message: `the trust policy is about ${size} characters, over IAM's default quota of ${TRUST_POLICY_DEFAULT_QUOTA}. Deployment ` +
-        `fails unless the account's "Role trust policy length" quota is raised (up to ${TRUST_POLICY_MAX_QUOTA}); otherwise split ` +
-        'the trusted identities over several roles.',
-    }];
+    return [warning(IRSA8, `the trust policy is about ${size} characters, over IAM's default quota of ${TRUST_POLICY_DEFAULT_QUOTA}. ` +
+      `Deployment fails unless the account's "Role trust policy length" quota is raised (up to ${TRUST_POLICY_MAX_QUOTA}); ` +
+      'otherwise split the trusted identities over several roles.')];
   },
 };

@@ -34,3 +34,8 @@ export interface TrustRule {
 export function error(rule: TrustRule, message: string): Finding {
   return { rule: rule.id, level: 'error', message };
 }
+
+/** The finding of a warning of `rule`. */
+export function warning(rule: TrustRule, message: string): Finding {
+  return { rule: rule.id, level: 'warning', message };
+}
