@@ -1,6 +1,6 @@
 import { DeployedAccount, DeployedRole, PodIdentityAssociation } from './deployed-account';
 import { evaluatePodIdentityTrust } from './trust-evaluator';
-import { StsAnswer } from './web-identity-check';
+import { refused, StsAnswer } from './web-identity-check';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../private/irsa-constants';
 
 /** The audience of the token the EKS Pod Identity Agent presents to EKS Auth: the service principal. */
@@ -73,8 +73,4 @@ export class PodIdentityCheck {
     }
     return { allowed: true, explanation: [], association, role, statement: trust.statement };
   }
-}
-
-function refused(code: string, message: string, explanation: string[]): PodIdentityDecision {
-  return { allowed: false, refusal: { code, message }, explanation };
 }

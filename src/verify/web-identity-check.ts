@@ -136,7 +136,8 @@ export class WebIdentityCheck {
   }
 }
 
-function refused(code: string, message: string, explanation: string[]): WebIdentityDecision {
+/** A refusal with the service's code and message, and why in more detail; STS and EKS Auth decisions share its shape. */
+export function refused(code: string, message: string, explanation: string[]): { allowed: false; refusal: StsAnswer; explanation: string[] } {
   return { allowed: false, refusal: { code, message }, explanation };
 }
 
