@@ -42,10 +42,3 @@ export interface AddonDefinition {
    */
   helmValues(serviceAccounts: AddonServiceAccount[]): Record<string, any>;
 }
-
-/** Fails for a required list that is empty: an empty scope must never mean "everything". */
-export function requireNonEmpty(factory: string, option: string, values: readonly unknown[] | undefined, fix: string): void {
-  if (!values || values.length === 0) {
-    throw new Error(`IrsaAddon.${factory}: ${option} is ${values ? 'empty' : 'missing'}, and an empty scope would grant nothing or everything. ${fix}`);
-  }
-}

@@ -3,6 +3,13 @@ import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
 import { EKS_CLUSTER_NAME } from '../private/validate-eks';
 
+/** Fails for a required list that is empty: an empty scope must never mean "everything". */
+export function requireNonEmpty(factory: string, option: string, values: readonly unknown[] | undefined, fix: string): void {
+  if (!values || values.length === 0) {
+    throw new Error(`IrsaAddon.${factory}: ${option} is ${values ? 'empty' : 'missing'}, and an empty scope would grant nothing or everything. ${fix}`);
+  }
+}
+
 /**
  * Fails unless `clusterName` is a literal EKS cluster name. Presets that call this put the name into IAM condition keys
  * (`aws:ResourceTag/k8s.io/cluster-autoscaler/<name>`), and a key cannot be a deploy-time value.

@@ -1,7 +1,8 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AddonDefinition, requireNonEmpty } from './addon-definition';
+import { AddonDefinition } from './addon-definition';
+import { requireNonEmpty } from './addon-helpers';
 
 /**
  * Options for the role of cert-manager's ACME DNS-01 solver with Route 53.

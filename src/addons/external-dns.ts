@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { AddonDefinition, requireNonEmpty } from './addon-definition';
+import { AddonDefinition } from './addon-definition';
+import { requireNonEmpty } from './addon-helpers';
 
 /**
  * Options for the role of ExternalDNS with its Route 53 provider.

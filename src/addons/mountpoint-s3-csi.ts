@@ -1,7 +1,8 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { AddonDefinition, requireNonEmpty } from './addon-definition';
+import { AddonDefinition } from './addon-definition';
+import { requireNonEmpty } from './addon-helpers';
 
 /**
  * Options for the Mountpoint for Amazon S3 CSI driver's role.
