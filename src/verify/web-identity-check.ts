@@ -11,6 +11,15 @@ export interface JwksSource {
   fetchJwks(issuerUrl: string): Promise<JSONWebKeySet>;
 }
 
+/** The `iss` of the long-lived tokens kube-controller-manager writes into `kubernetes.io/service-account-token` Secrets. */
+const LEGACY_TOKEN_ISSUER = 'kubernetes/serviceaccount';
+const LEGACY_TOKEN_EXPLANATION = [
+  `this is a legacy ServiceAccount token from a kubernetes.io/service-account-token Secret: its iss is ${LEGACY_TOKEN_ISSUER}, not an https:// URL, ` +
+    'so no IAM OIDC provider can vouch for it, and it has no aud and no exp',
+  'IRSA uses the projected token the pod identity webhook mounts (the file in AWS_WEB_IDENTITY_TOKEN_FILE): iss the cluster\'s issuer, ' +
+    'aud sts.amazonaws.com, and an exp',
+];
+
 /** The error STS answers with: its code and message, word for word. */
 export interface StsAnswer {
   readonly code: string;
@@ -78,8 +87,11 @@ export class WebIdentityCheck {
   }
 
   private noProvider(claims: ServiceAccountTokenClaims): WebIdentityDecision {
-    return refused('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${String(claims.iss ?? '')}`,
-      [`the account has providers for: ${this.account.providers.map(p => p.url).join(', ') || 'none'}`]);
+    const issuer = String(claims.iss ?? '');
+    return refused('InvalidIdentityToken', `No OpenIDConnect provider found in your account for ${issuer}`, [
+      `the account has providers for: ${this.account.providers.map(p => p.url).join(', ') || 'none'}`,
+      ...(issuer === LEGACY_TOKEN_ISSUER ? LEGACY_TOKEN_EXPLANATION : []),
+    ]);
   }
 
   private checkClaimsOf(roleArn: string, claims: ServiceAccountTokenClaims, provider: OidcProvider): WebIdentityDecision {

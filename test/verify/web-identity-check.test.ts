@@ -1,3 +1,4 @@
+import { generateKeyPair, SignJWT } from 'jose';
 import { LocalIssuer } from '../../lab/local-issuer';
 import { JwksSource, WebIdentityCheck, WebIdentityDecision } from '../../src/verify/web-identity-check';
 import { ISSUER, ISSUER_URL, NOW, ONE_ROLE_ACCOUNT, PROVIDER_ARN, ROLE_ARN } from '../support/one-role-account';
@@ -72,6 +73,28 @@ describe('WebIdentityCheck', () => {
     const decision = await refusal(token({}, otherCluster));
     expect(decision.refusal).toEqual({ code: 'InvalidIdentityToken', message: 'No OpenIDConnect provider found in your account for https://oidc.eks.eu-west-2.amazonaws.com/id/OTHER' });
     expect(decision.explanation).toEqual([`the account has providers for: ${ISSUER_URL}`]);
+  });
+
+  test('refuses a legacy Secret token, saying why the projected token is the one IRSA uses', async () => {
+    // GIVEN the claims kube-controller-manager's token controller writes into a kubernetes.io/service-account-token Secret
+    const legacy = await new SignJWT({
+      'kubernetes.io/serviceaccount/namespace': 'testing',
+      'kubernetes.io/serviceaccount/service-account.name': 'app',
+    }).setProtectedHeader({ alg: 'RS256' }).setIssuer('kubernetes/serviceaccount').setSubject('system:serviceaccount:testing:app')
+      .sign((await generateKeyPair('RS256')).privateKey);
+
+    // WHEN
+    const decision = await refusal(legacy);
+
+    // THEN
+    expect(decision.refusal).toEqual({ code: 'InvalidIdentityToken', message: 'No OpenIDConnect provider found in your account for kubernetes/serviceaccount' });
+    expect(decision.explanation).toEqual([
+      `the account has providers for: ${ISSUER_URL}`,
+      'this is a legacy ServiceAccount token from a kubernetes.io/service-account-token Secret: its iss is kubernetes/serviceaccount, ' +
+        'not an https:// URL, so no IAM OIDC provider can vouch for it, and it has no aud and no exp',
+      'IRSA uses the projected token the pod identity webhook mounts (the file in AWS_WEB_IDENTITY_TOKEN_FILE): iss the cluster\'s issuer, ' +
+        'aud sts.amazonaws.com, and an exp',
+    ]);
   });
 
   test('refuses an expired token with STS\'s message', async () => {
