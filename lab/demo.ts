@@ -8,7 +8,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { IrsaLab, PodResult, PodSpec } from './irsa-lab';
+import { IrsaLab, PodSpec } from './irsa-lab';
+import { describeResult, outcomeOf } from './pod-outcome';
+import { printTable } from './table';
 import { EXAMPLE_CLUSTER_NAME, EXAMPLE_ISSUER_URL } from '../examples/app';
 import { runCli } from '../src/verify/cli';
 import { readStacks } from '../src/verify/cloud-assembly';
@@ -94,7 +96,7 @@ export async function runDemo(assembly: string, log: (line: string) => void = co
       const outcome = outcomeOf(result);
       const ok = outcome === c.expect;
       if (!ok) failures++;
-      rows.push([ok ? 'ok' : 'UNEXPECTED', c.name, c.who, describe(result)]);
+      rows.push([ok ? 'ok' : 'UNEXPECTED', c.name, c.who, describeResult(result)]);
     }
     printTable(['', 'pod', 'ServiceAccount', 'what the AWS SDK got (for Pod Identity: what the agent answered)'], rows, log);
   } finally {
@@ -112,18 +114,6 @@ export async function runDemo(assembly: string, log: (line: string) => void = co
     ? `\nAll ${cases.length} pods ended as expected: only the ServiceAccounts named in each trust get their role.`
     : `\n${failures} of ${cases.length} pods did not end as expected.`);
   return failures === 0 ? 0 : 1;
-}
-
-/** How a pod got its role, told by its session name: the SDK names web-identity sessions, EKS names its own. */
-function outcomeOf(result: PodResult): string {
-  if (result.assumed) return /\/eks-[^/]*$/.test(result.arn ?? '') ? 'assumed via EKS Pod Identity' : 'assumed via IRSA';
-  return result.agentAnswer?.code ?? result.code!;
-}
-
-function describe(result: PodResult): string {
-  if (result.assumed) return `assumed ${result.arn}`;
-  if (result.agentAnswer?.code) return `${result.agentAnswer.code}: ${result.agentAnswer.message}`;
-  return `${result.code}: ${result.message}`;
 }
 
 /**
@@ -149,14 +139,6 @@ function readServiceAccounts(assembly: string): any[] {
   const serviceAccounts = documents.filter(d => d?.kind === 'ServiceAccount');
   if (serviceAccounts.length === 0) throw new Error(`no ServiceAccount manifest in ${assembly}: run cdk synth in examples/ first`);
   return serviceAccounts;
-}
-
-function printTable(header: string[], rows: string[][], log: (line: string) => void): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
-  log(line(header));
-  log(line(widths.map(w => '-'.repeat(w))));
-  rows.forEach(r => log(line(r)));
 }
 
 if (require.main === module) {

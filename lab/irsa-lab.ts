@@ -10,6 +10,7 @@ import { RoleSessions } from './role-sessions';
 import { StsEmulator } from './sts-emulator';
 import { serveSts, StsEndpoint } from './sts-endpoint';
 import { DeployedAccount } from '../src/verify/deployed-account';
+import { JwksSource } from '../src/verify/web-identity-check';
 
 /** Who a token claims to be, and how it was made. */
 export interface TokenSpec {
@@ -48,6 +49,11 @@ export interface LabOptions {
   readonly otherIssuerUrls?: string[];
   /** Clusters that run the EKS Pod Identity Agent, by name and issuer. */
   readonly clusters?: LabCluster[];
+  /**
+   * Where STS fetches the issuers' discovery documents and keys, for an issuer the lab does not sign for (a real
+   * kube-apiserver's). @default - the lab's own HTTPS issuers
+   */
+  readonly keys?: JwksSource;
 }
 
 const POD_TIMEOUT_MS = 30_000;
@@ -67,7 +73,7 @@ export class IrsaLab {
     const impostor = await LocalIssuer.create(urls[0]);
     const issuerServer = await serveIssuers(issuers);
     const sessions = new RoleSessions(account);
-    const sts = new StsEmulator(account, issuerServer.jwksSource, undefined, sessions);
+    const sts = new StsEmulator(account, options.keys ?? issuerServer.jwksSource, undefined, sessions);
     const endpoint = await serveSts(sts);
     const eksAuth = new EksAuthEmulator(account, clusters, issuerServer.jwksSource, sessions);
     const agents = new Map<string, PodIdentityAgentEndpoint>();
