@@ -77,6 +77,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // Jest's default (cores - 1) runs every file in its main process on a 2-core machine: 254 s there against
       // 105 s with a worker per core.
       maxWorkers: '100%',
+      // The real-Kubernetes tests need Go and run on their own (test:kube, test/kube/jest.config.json).
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/kube/'],
     },
   },
   gitignore: [
@@ -125,6 +127,27 @@ project.addTask('demo', {
   ],
 });
 
+// The lab's real Kubernetes control plane (kube-apiserver, kube-controller-manager, etcd and the pod identity
+// webhook, built from the pinned Go modules in lab/kube): `npm run lab:kube -- --kubeconfig <file>` runs it until
+// SIGINT or SIGTERM; `npm run demo:kube` proves the example app on it; `npm run test:kube` is its test suite.
+project.addTask('lab:kube', {
+  description: 'Build (once) and run a real Kubernetes control plane with the pod identity webhook on loopback',
+  exec: 'ts-node --transpile-only lab/kube/lab-kube.ts',
+  receiveArgs: true,
+});
+project.addTask('demo:kube', {
+  description: 'Synthesize the example app, then prove its manifests, tokens and webhook rows on the real API server',
+  steps: [
+    { exec: 'cdk synth --quiet', cwd: 'examples' },
+    { exec: 'ts-node --transpile-only lab/kube/demo-kube.ts' },
+  ],
+});
+project.addTask('test:kube', {
+  description: 'The tests that run on the real control plane (needs Go 1.26; builds it once)',
+  exec: '.ci/leaves-no-temp-files jest --config test/kube/jest.config.json --runInBand --ci',
+  receiveArgs: true,
+});
+
 // Synth time, memory and CloudFormation footprint of N ServiceAccounts: cdk-irsa against aws-eks and a bare-roles
 // floor, each in fresh processes (see bench/run.ts). tsc compiles the children so no loader hooks skew the timings.
 project.addTask('bench', {
@@ -158,12 +181,15 @@ project.addTask('addon-docs', {
 });
 
 // What CI runs (and the README's test command): the jsii build, jest, eslint, packaging, a check that the
-// committed API.md and generated files are what the build produces, then the other languages (below). CI=true
+// committed API.md and generated files are what the build produces, then the other languages (below), then the
+// tests on the real control plane. CI=true
 // makes `package` build only the JS target; check:languages builds the others.
 project.addTask('check', {
   description: 'Build, test, lint and package as CI does, fail if generated files differ from the commit, then check:languages',
   env: { CI: 'true' },
   steps: [
+    // The control plane's cold build takes minutes; it starts now, under nice, and test:kube waits for it.
+    { name: 'lab:kube build in the background', exec: 'ts-node --transpile-only lab/kube/go-build.ts --detach' },
     { spawn: 'build' },
     // Compiles every TypeScript snippet of the README against the built assembly (fixtures in rosetta/).
     { name: 'README snippets compile', exec: 'jsii-rosetta extract --strict' },
@@ -176,6 +202,7 @@ project.addTask('check', {
         '(echo "Generated files differ from the commit: run npx projen build and commit the result." && exit 1)',
     },
     { spawn: 'check:languages' },
+    { spawn: 'test:kube' },
   ],
 });
 
