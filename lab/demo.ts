@@ -10,6 +10,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { IrsaLab, PodSpec } from './irsa-lab';
 import { describeResult, outcomeOf } from './pod-outcome';
+import { runDemoMain } from './run-demo-main';
 import { printTable } from './table';
 import { EXAMPLE_CLUSTER_NAME, EXAMPLE_ISSUER_URL } from '../examples/app';
 import { runCli } from '../src/verify/cli';
@@ -142,13 +143,5 @@ function readServiceAccounts(assembly: string): any[] {
 }
 
 if (require.main === module) {
-  const deadline = setTimeout(() => {
-    console.error(`The demo did not finish within ${DEADLINE_MS / 1000} s; stopping.`);
-    process.exit(1);
-  }, DEADLINE_MS);
-  deadline.unref();
-  runDemo(process.argv[2] ?? EXAMPLE_ASSEMBLY).then(code => process.exit(code), e => {
-    console.error(e);
-    process.exit(1);
-  });
+  runDemoMain(() => runDemo(process.argv[2] ?? EXAMPLE_ASSEMBLY), DEADLINE_MS);
 }

@@ -26,6 +26,7 @@ import { readStacks } from '../../src/verify/cloud-assembly';
 import { deployedAccountOf } from '../../src/verify/deployed-account';
 import { IrsaLab } from '../irsa-lab';
 import { describeResult, outcomeOf } from '../pod-outcome';
+import { runDemoMain } from '../run-demo-main';
 import { printTable } from '../table';
 
 const EXAMPLE_ASSEMBLY = path.join(__dirname, '..', '..', 'examples', 'cdk.out');
@@ -201,13 +202,5 @@ function firstLine(text: string): string {
 }
 
 if (require.main === module) {
-  const deadline = setTimeout(() => {
-    console.error(`The demo did not finish within ${DEADLINE_MS / 1000} s; stopping.`);
-    process.exit(1);
-  }, DEADLINE_MS);
-  deadline.unref();
-  runKubeDemo(process.argv[2] ?? EXAMPLE_ASSEMBLY).then(rows => process.exit(rows.some(r => r.ok === false) ? 1 : 0), e => {
-    console.error(e);
-    process.exit(1);
-  });
+  runDemoMain(async () => ((await runKubeDemo(process.argv[2] ?? EXAMPLE_ASSEMBLY)).some(r => r.ok === false) ? 1 : 0), DEADLINE_MS);
 }
