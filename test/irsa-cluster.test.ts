@@ -259,6 +259,28 @@ describe('IrsaCluster', () => {
         .toThrow(new Error(`IrsaCluster 'Stack/Irsa': issuerUrl ${JSON.stringify(issuerUrl)} ${problem} ${ISSUER_FIX}`));
     });
 
+    const EKS = 'https://oidc.eks.eu-west-2.amazonaws.com/id/0524940DCDEE3C59B6B1ABEFCE8BB2A2';
+    test.each([
+      [`${EKS}/`, 'ends in "/", which tokens\' "iss" never does (an API server publishes its discovery document at <issuer>/.well-known/openid-configuration)'],
+      [`${EKS}/.well-known/openid-configuration`, 'is the address of the issuer\'s discovery document, not the issuer'],
+      [EKS.replace('/id/', '//id/'), 'has an empty path segment ("//")'],
+      [`${EKS} `, 'contains white space, which no token\'s "iss" has'],
+    ])('refuses issuer %j, a form no token carries, and names the one tokens carry', (issuerUrl, problem) => {
+      expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl })).toThrow(new Error(`IrsaCluster 'Stack/Irsa': issuerUrl ${JSON.stringify(issuerUrl)} ` +
+        `${problem}, so no token could match the role's trust. Use "${EKS}".`));
+    });
+
+    test('refuses a provider ARN whose issuer no token carries, through both imports', () => {
+      const arn = 'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0524940DCDEE3C59B6B1ABEFCE8BB2A2/';
+      const message = (id: string) => new Error(`IrsaCluster 'Stack/${id}': the provider ARN ${JSON.stringify(arn)} names the issuer ` +
+        '"https://oidc.eks.eu-west-2.amazonaws.com/id/0524940DCDEE3C59B6B1ABEFCE8BB2A2/", which ends in "/", which tokens\' "iss" never does ' +
+        '(an API server publishes its discovery document at <issuer>/.well-known/openid-configuration), so no token could match the role\'s trust. ' +
+        `Use the provider of "${EKS}" (arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/0524940DCDEE3C59B6B1ABEFCE8BB2A2), ` +
+        'creating it if it does not exist.');
+      expect(() => IrsaCluster.fromOidcProviderArn(stack, 'Arn', arn)).toThrow(message('Arn'));
+      expect(() => IrsaCluster.fromIrsaClusterAttributes(stack, 'Attributes', { openIdConnectProviderArn: arn })).toThrow(message('Attributes'));
+    });
+
     test('requires an issuer or a cluster', () => {
       const message = (id: string) => `IrsaCluster 'Stack/${id}': pass issuerUrl (the cluster's OIDC issuer), cluster (an eks.Cluster defined in this app) or eksV2Cluster.`;
       expect(() => new IrsaCluster(stack, 'Irsa', {})).toThrow(new Error(message('Irsa')));

@@ -2,6 +2,7 @@ import { Arn, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { fail } from './construct-error';
 import { OIDC_PROVIDER_IN_ARN } from './irsa-constants';
+import { issuerFormProblem } from './issuer-form';
 
 const PROVIDER_ARN = /^arn:([a-z-]+):iam::(\d{12}):oidc-provider\/(.+)$/;
 
@@ -43,6 +44,12 @@ export function issuerOfProviderArn(scope: IConstruct, kind: string, providerArn
     fail(scope, kind, `${JSON.stringify(providerArn)} is not an IAM OIDC provider ARN. ` +
       'Expected arn:<partition>:iam::<account>:oidc-provider/<issuer>, e.g. ' +
       'arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-2.amazonaws.com/id/EXAMPLE.');
+  }
+  const form = issuerFormProblem(parts.issuer);
+  if (form) {
+    fail(scope, kind, `the provider ARN ${JSON.stringify(providerArn)} names the issuer "https://${parts.issuer}", which ${form.problem}, ` +
+      `so no token could match the role's trust. Use the provider of "https://${form.issued}" ` +
+      `(${oidcProviderArn(parts.partition, parts.account, form.issued)}), creating it if it does not exist.`);
   }
   return parts.issuer;
 }

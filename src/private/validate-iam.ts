@@ -2,6 +2,8 @@ import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { fail } from './construct-error';
 import { STS_AUDIENCE } from './irsa-constants';
+import { issuerOfUrl } from './issuer';
+import { issuerFormProblem } from './issuer-form';
 
 /*
  * The limits IAM and STS enforce on our inputs, checked at construction time so a bad value fails `cdk synth` with a
@@ -36,6 +38,8 @@ export function validateIssuerUrl(scope: IConstruct, kind: string, issuerUrl: st
   if (url.port !== '' || /^https:\/\/[^/]*:\d*(\/|$)/.test(issuerUrl)) {
     fail(scope, kind, `issuerUrl ${shown} must not contain a port: IAM rejects issuer URLs with a port. ${fix}`);
   }
+  const form = issuerFormProblem(issuerOfUrl(issuerUrl));
+  if (form) fail(scope, kind, `issuerUrl ${shown} ${form.problem}, so no token could match the role's trust. Use "https://${form.issued}".`);
 }
 
 export function validateClientIds(scope: IConstruct, kind: string, clientIds: string[]): void {

@@ -9,7 +9,8 @@ import { PodIdentityCheck } from './pod-identity-check';
 import { audiencesOf, readTokenClaims, ServiceAccountTokenClaims } from './token-claims';
 import { WebIdentityCheck, WebIdentityDecision } from './web-identity-check';
 import { serviceAccountSubject, STS_AUDIENCE } from '../private/irsa-constants';
-import { parseOidcProviderArn } from '../private/issuer';
+import { issuerOfUrl, parseOidcProviderArn } from '../private/issuer';
+import { issuerFormProblem } from '../private/issuer-form';
 
 const USAGE = `Usage: cdk-irsa verify [options]
 
@@ -113,6 +114,14 @@ async function verify(argv: string[], out: Output): Promise<number> {
   out.log(`Token: iss ${caller.claims.iss}, sub ${caller.claims.sub}, aud ${audiencesOf(caller.claims).join(', ')}` +
     (caller.token !== undefined && caller.jwks === undefined ? ' (signature not checked: pass --jwks <file> to check it)' : ''));
 
+  for (const provider of account.providers) {
+    const form = typeof provider.url === 'string' ? issuerFormProblem(issuerOfUrl(provider.url)) : undefined;
+    if (form) {
+      out.log(`WARNING  the OIDC provider ${provider.url} (${provider.source}): its URL ${form.problem}; ` +
+        `no API server issues tokens for it (they would carry https://${form.issued})`);
+    }
+  }
+
   const check = new WebIdentityCheck(account, caller.jwks ? { fetchJwks: async () => caller.jwks! } : undefined);
   let allowed = 0;
   for (const role of roles) {
@@ -203,8 +212,13 @@ function selectRoles(account: DeployedAccount, wanted: string | undefined, locat
   return matches;
 }
 
+/** The issuer of the only provider, in the form an API server writes into tokens (see the WARNING line). */
 function onlyProviderUrl(account: DeployedAccount): string {
-  if (account.providers.length === 1) return account.providers[0].url;
+  if (account.providers.length === 1) {
+    const url = account.providers[0].url;
+    const form = issuerFormProblem(issuerOfUrl(url));
+    return form ? `https://${form.issued}` : url;
+  }
   const known = account.providers.map(p => p.url).join(', ') || 'none';
   throw new InputError(`pass --issuer <url>: the account has ${account.providers.length} OIDC providers (${known}).`);
 }

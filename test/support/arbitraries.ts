@@ -80,6 +80,9 @@ export const invalidIssuerUrl = fc.oneof(
   validIssuerUrl.map(url => url.replace('https://', 'https://user:secret@')),
   validIssuerUrl.map(url => `${url}/${'x'.repeat(256 - url.length)}`),
   fc.constantFrom('https://', 'https://exa mple.com/id/X', 'https://[::1/id'),
+  // Forms IAM accepts but no token's "iss" has.
+  validIssuerUrl.map(url => `${url}/`),
+  validIssuerUrl.map(url => `${url}/.well-known/openid-configuration`),
 );
 
 export const validRoleName = fc.oneof(

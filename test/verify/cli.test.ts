@@ -91,6 +91,26 @@ describe('cdk-irsa verify', () => {
     expect(missing.out).toContain('Ref IssuerUrl is only known at deploy time: pass --parameter IssuerUrl=<value>');
   });
 
+  test('warns of a provider URL no API server issues tokens for, and checks the token the cluster would issue', async () => {
+    // GIVEN a provider whose URL ends in "/", which only a deploy-time value can still give
+    const dir = synthesize(app => {
+      const stack = new Stack(app, 'S', { env: ENV });
+      new IrsaCluster(stack, 'Irsa', { issuerUrl: new CfnParameter(stack, 'IssuerUrl').valueAsString })
+        .addServiceAccount('App', { namespace: 'testing', name: 'app' });
+    });
+
+    // WHEN
+    const { code, out } = await run('verify', '--app', dir, '--namespace', 'testing', '--service-account', 'app', '--parameter', `IssuerUrl=${SEED_ISSUER_URL}/`);
+
+    // THEN
+    expect(code).toBe(1);
+    expect(out).toContain(`Token: iss ${SEED_ISSUER_URL}, sub system:serviceaccount:testing:app`);
+    expect(out).toMatch(new RegExp(`WARNING  the OIDC provider ${SEED_ISSUER_URL}/ \\(S/\\w+\\): its URL ends in "/", which tokens' "iss" never does ` +
+      `\\(an API server publishes its discovery document at <issuer>/.well-known/openid-configuration\\); no API server issues tokens for it ` +
+      `\\(they would carry ${SEED_ISSUER_URL}\\)`));
+    expect(out).toContain(`InvalidIdentityToken: No OpenIDConnect provider found in your account for ${SEED_ISSUER_URL}`);
+  });
+
   test('takes an existing provider with --provider for an imported one', async () => {
     const providerArn = `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`;
     const dir = synthesize(app => {
