@@ -105,8 +105,8 @@ export async function runDemo(assembly: string, log: (line: string) => void = co
   }
 
   log('\nWhy the wrong namespace is refused, as `cdk-irsa verify` explains it:\n');
-  log(`$ cdk-irsa verify --app ${path.relative(process.cwd(), assembly)} --namespace production --service-account ${name}`);
-  await runCli(['verify', '--app', assembly, '--namespace', 'production', '--service-account', name], { log, error: log });
+  log(`$ cdk-irsa verify --app ${path.relative(process.cwd(), assembly)} --namespace production --service-account ${name} --role ${roleArn}`);
+  await runCli(['verify', '--app', assembly, '--namespace', 'production', '--service-account', name, '--role', roleArn], { log, error: log });
   log(`\n$ cdk-irsa verify --app ${path.relative(process.cwd(), assembly)} --pod-identity --cluster ${EXAMPLE_CLUSTER_NAME} --namespace ${namespace} --service-account reports`);
   await runCli(['verify', '--app', assembly, '--pod-identity', '--cluster', EXAMPLE_CLUSTER_NAME, '--namespace', namespace, '--service-account', 'reports'],
     { log, error: log });

@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, attachCustomSynthesis, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { auditTrustPolicy } from './checks/rule-pack';
 import { Finding } from './checks/trust-rule';
@@ -46,6 +46,8 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  *   (it sets `eks-cluster-arn`, `eks-cluster-name`, `kubernetes-namespace`, `kubernetes-service-account`,
  *   `kubernetes-pod-name`, `kubernetes-pod-uid`): the role can never be assumed.
  *
+ * Each stack with roles gets one info message that says the audit ran: `IrsaChecks: 5 roles, 0 findings`.
+ *
  * Like every aspect, it does not cross Stage boundaries: add it to each `Stage` (for example of a CDK pipeline) too.
  *
  * Acknowledge a finding you have reviewed with
@@ -58,6 +60,7 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  */
 export class IrsaChecks implements IAspect {
   private readonly values = new WeakMap<Stack, StackValues>();
+  private readonly tallies = new WeakMap<Stack, AuditTally>();
 
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== ROLE_RESOURCE_TYPE) return;
@@ -69,6 +72,9 @@ export class IrsaChecks implements IAspect {
         return [];
       },
     });
+    // Every role is audited before anything is synthesized, and a stack collects its messages after its resources
+    // are synthesized: the first role synthesized can tell the stack the whole count.
+    attachCustomSynthesis(node, { onSynthesize: () => this.summarize(Stack.of(node)) });
   }
 
   private audit(role: CfnResource): void {
@@ -78,25 +84,58 @@ export class IrsaChecks implements IAspect {
       values = new StackValues(stack);
       this.values.set(stack, values);
     }
+    const tally = this.tallyOf(stack);
+    if (tally.roles.has(role)) return;
+    tally.roles.add(role);
     const document = values.readDocument(values.propertiesOf(role).AssumeRolePolicyDocument);
     for (const finding of auditTrustPolicy(document, values)) {
-      report(role, finding);
+      tally.findings++;
+      if (report(role, finding) === 'acknowledged') tally.acknowledged++;
     }
+  }
+
+  private summarize(stack: Stack): void {
+    const tally = this.tallyOf(stack);
+    if (tally.summarized) return;
+    tally.summarized = true;
+    const acknowledged = tally.acknowledged > 0 ? ` (${tally.acknowledged} acknowledged)` : '';
+    Annotations.of(stack).addInfo(`IrsaChecks: ${count(tally.roles.size, 'role')}, ${count(tally.findings, 'finding')}${acknowledged}`);
+  }
+
+  private tallyOf(stack: Stack): AuditTally {
+    let tally = this.tallies.get(stack);
+    if (!tally) {
+      tally = { roles: new Set(), findings: 0, acknowledged: 0, summarized: false };
+      this.tallies.set(stack, tally);
+    }
+    return tally;
   }
 }
 
-function report(role: CfnResource, finding: Finding): void {
+/** What the audit of one stack found, for its summary line. */
+interface AuditTally {
+  readonly roles: Set<CfnResource>;
+  findings: number;
+  acknowledged: number;
+  summarized: boolean;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function report(role: CfnResource, finding: Finding): 'acknowledged' | 'reported' {
   // An L1 role made by an L2 is named after the L2, the construct users know.
   const owner = role.node.scope?.node.defaultChild === role ? role.node.scope : role;
   const message = `[${finding.rule}] Role '${owner.node.path}': ${finding.message}`;
   const acknowledged = acknowledgment(role, finding.rule);
   if (acknowledged) {
     Annotations.of(role).addInfo(`${message} (acknowledged at '${acknowledged.scope.node.path}': ${acknowledged.reason})`);
-  } else if (finding.level === 'error') {
-    Annotations.of(role).addError(message);
-  } else {
-    Annotations.of(role).addWarningV2(finding.rule, message);
+    return 'acknowledged';
   }
+  if (finding.level === 'error') Annotations.of(role).addError(message);
+  else Annotations.of(role).addWarningV2(finding.rule, message);
+  return 'reported';
 }
 
 /** The nearest `Validations.of(scope).acknowledge({ id: rule, ... })` on the role or a scope above it. */

@@ -11,6 +11,7 @@ import { fail } from './private/construct-error';
 import { issuerUrlOfCluster, kubectlClusterFor } from './private/eks-cluster';
 import { STS_AUDIENCE } from './private/irsa-constants';
 import { issuerOfProviderArn, issuerOfUrl } from './private/issuer';
+import { kubectlAccessAdvice, recordHowToApplyManifests } from './private/manifest-apply-advice';
 import { claimIssuer, validateNoClusterProvider } from './private/one-provider-per-issuer';
 import { addPodIdentityAgent } from './private/pod-identity-agent';
 import { validateClusterName } from './private/validate-eks';
@@ -326,6 +327,13 @@ export class IrsaCluster extends IrsaClusterBase {
     } else {
       this.kubectlCluster = kubectlClusterFor(this, KIND, props.cluster, props.applyManifests);
     }
+    if (!this.kubectlCluster && !this.eksV2KubectlCluster) {
+      recordHowToApplyManifests(this, props.applyManifests === false
+        ? `leave out applyManifests: false on IrsaCluster '${this.node.path}'.`
+        : eksCluster
+          ? kubectlAccessAdvice(eksCluster, props.eksV2Cluster !== undefined)
+          : `pass \`cluster\` (an aws-eks cluster with kubectl access) or \`eksV2Cluster\` to IrsaCluster '${this.node.path}'.`);
+    }
     this.clusterName = eksCluster?.clusterName ?? props.clusterName;
     this.clusterArn = eksCluster?.clusterArn ?? (this.clusterName !== undefined ? clusterArnOf(this, this.clusterName) : undefined);
 
@@ -361,6 +369,10 @@ class ImportedIrsaCluster extends IrsaClusterBase {
     this.kubectlCluster = kubectlClusterFor(this, KIND, attrs.kubectlCluster, attrs.kubectlCluster ? true : undefined);
     this.eksV2KubectlCluster = kubectlClusterFor(this, KIND, attrs.eksV2KubectlCluster, attrs.eksV2KubectlCluster ? true : undefined, V2_KUBECTL_FIX);
     const kubectl = attrs.kubectlCluster ?? attrs.eksV2KubectlCluster;
+    if (!kubectl) {
+      recordHowToApplyManifests(this, 'pass kubectlCluster (an aws-eks cluster with kubectl access) or eksV2KubectlCluster to ' +
+        `IrsaCluster.fromIrsaClusterAttributes for '${this.node.path}'.`);
+    }
     if (attrs.clusterName !== undefined) {
       // The association would name one cluster and the trust pin the other's ARN: the role could never be assumed.
       if (kubectl) fail(this, KIND, `clusterName is set, but the name comes from cluster '${kubectl.node.path}'. Leave clusterName out.`);

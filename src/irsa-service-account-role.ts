@@ -10,7 +10,7 @@ import { STS_AUDIENCE } from './private/irsa-constants';
 import { roleArnAtSynth, RoleArnAtSynth } from './private/role-arn';
 import { OWNED_ANNOTATIONS, serviceAccountAnnotations } from './private/service-account-annotations';
 import { ServiceAccountTrust } from './private/service-account-trust';
-import { validateAudience, validateMaxSessionDuration, validateRoleName, validateRolePath } from './private/validate-iam';
+import { validateAudience, validateInlinePolicies, validateMaxSessionDuration, validateRoleName, validateRolePath } from './private/validate-iam';
 import { validateMetadataKey, validateNamespace, validateServiceAccountName, validateTokenExpiration } from './private/validate-kubernetes';
 import { ServiceAccountIdentity } from './service-account-identity';
 
@@ -203,6 +203,7 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     if (roleOptions.roleName !== undefined) validateRoleName(this, this._kind, roleOptions.roleName);
     if (roleOptions.path !== undefined) validateRolePath(this, this._kind, roleOptions.path);
     if (roleOptions.maxSessionDuration) validateMaxSessionDuration(this, this._kind, roleOptions.maxSessionDuration);
+    if (roleOptions.inlinePolicies) validateInlinePolicies(this, this._kind, roleOptions.inlinePolicies);
     if (tokenExpiration) validateTokenExpiration(this, this._kind, tokenExpiration);
     if (!this.usesIrsa) this.refuseIrsaOnlyOptions({ audience: requestedAudience, stsRegionalEndpoints, tokenExpiration });
     this.audience = audience;
@@ -251,6 +252,7 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
   public trust(cluster: IIrsaCluster, options: IrsaTrustOptions = {}): void {
     const namespace = options.namespace ?? this.serviceAccountNamespace;
     const name = options.name ?? this.serviceAccountName;
+    if (/[*?]/.test(name)) this.refuseWildcardName(namespace, name);
     validateServiceAccountName(this, this._kind, name);
     this.addTrust(cluster, namespace, name, options.audience);
   }
@@ -307,6 +309,20 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
       if (owned) fail(this, this._kind, `the annotation "${key}" is written by ${this._kind}: ${owned}.`);
     }
     return { ...annotations, ...this.serviceAccountAnnotations };
+  }
+
+  /** A wildcard name given to trust(): say which call does that for IRSA, and why EKS Pod Identity has none. */
+  private refuseWildcardName(namespace: string, name: string): never {
+    const start = `trust() takes the name of one ServiceAccount, and ${JSON.stringify(name)} is a wildcard.`;
+    const podIdentity = 'EKS Pod Identity has no wildcard: an association names one ServiceAccount, and EKS Auth gives credentials only ' +
+      'to pods whose ServiceAccount has one.';
+    if (this.identity === ServiceAccountIdentity.POD_IDENTITY) fail(this, this._kind, `${start} ${podIdentity} Call trust() with each name.`);
+    const namespaceCall = `trustAllServiceAccountsInNamespace(cluster, ${JSON.stringify(namespace)})`;
+    if (this.identity === ServiceAccountIdentity.IRSA_AND_POD_IDENTITY) {
+      fail(this, this._kind, `${start} ${podIdentity} Call trust() with each name, or use identity IRSA and ${namespaceCall}.`);
+    }
+    fail(this, this._kind, `${start} To let every ServiceAccount of namespace ${JSON.stringify(namespace)} assume the role, call ` +
+      `${namespaceCall}; anyone who can create a ServiceAccount there then gets the role, so prefer trust() with each name.`);
   }
 
   /** Options only the pod identity webhook reads, which EKS Pod Identity alone would silently ignore. */

@@ -5,6 +5,7 @@ import type { IIrsaCluster } from './irsa-cluster';
 import { IrsaServiceAccountRole, IrsaServiceAccountRoleOptions } from './irsa-service-account-role';
 import { ChartPublication } from './private/chart-publication';
 import { eksManifestTarget, eksV2ManifestTarget } from './private/eks-cluster';
+import { howToApplyManifests } from './private/manifest-apply-advice';
 import { validateLabelValue, validateMetadataKey } from './private/validate-kubernetes';
 import { ServiceAccountIdentity } from './service-account-identity';
 
@@ -88,6 +89,7 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
       role: this.role,
       // EKS Pod Identity alone writes no role ARN into the manifest.
       roleArnUnknownBecause: this.identity === ServiceAccountIdentity.POD_IDENTITY ? undefined : this._roleArnAtSynth.unknownBecause,
+      howToApply: howToApplyManifests(props.cluster),
     });
     const { kubectlCluster, eksV2KubectlCluster } = props.cluster;
     if (kubectlCluster) publication.applyWith(this, eksManifestTarget(kubectlCluster));

@@ -229,7 +229,7 @@ describe('IrsaChecks', () => {
       for (let i = 0; i < count; i++) sa.trust(sa.node.scope as IrsaCluster, { name: `service-${i}`, audience });
 
       // THEN
-      const warnings = annotationsOf(stack).map(r => [r.message.slice(0, 7), /about (\d+) characters/.exec(r.message)?.[1]]);
+      const warnings = annotationsOf(stack).filter(r => r.level === 'warning').map(r => [r.message.slice(0, 7), /about (\d+) characters/.exec(r.message)?.[1]]);
       expect(warnings).toEqual([['The tru', expect.stringMatching(/^2\d{3}$/)], ['[IRSA8]', warnings[0][1]]]);
     });
   });
@@ -271,4 +271,30 @@ describe('IrsaChecks', () => {
       expect(audit(stack).map(r => r.level)).toEqual(['info']);
     });
   });
+
+  describe('says it ran', () => {
+    const summariesOf = (stack: Stack) => annotationsOf(stack).filter(r => r.message.startsWith('IrsaChecks:')).map(r => `${r.level} ${r.path} ${r.message}`);
+
+    test('one info line per stack: roles audited and findings, 0 when all is well', () => {
+      const stack = testStack();
+      const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+      for (const name of ['a', 'b', 'c', 'd', 'e']) irsa.addServiceAccountRole(name, { namespace: 'ns', name });
+      expect(summariesOf(stack)).toEqual(['info /Stack IrsaChecks: 5 roles, 0 findings']);
+    });
+
+    test('counts every finding, and says how many were acknowledged', () => {
+      const stack = stackWithRole(statement({ Condition: undefined }));
+      new iam.CfnRole(stack, 'Reviewed', {
+        assumeRolePolicyDocument: { Version: '2012-10-17', Statement: [statement({ Condition: { StringEquals: { [AUD]: 'sts.amazonaws.com' } } })] },
+      });
+      Validations.of(stack.node.findChild('Reviewed')).acknowledge({ id: 'IRSA1', reason: 'reviewed' });
+      expect(summariesOf(stack)).toEqual(['info /Stack IrsaChecks: 2 roles, 3 findings (1 acknowledged)']);
+    });
+
+    test('1 role, 1 finding', () => {
+      expect(summariesOf(stackWithRole(statement({ Condition: { StringEquals: { [SUB]: 'system:serviceaccount:ns:sa' } } }))))
+        .toEqual(['info /Stack IrsaChecks: 1 role, 1 finding']);
+    });
+  });
 });
+

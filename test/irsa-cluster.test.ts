@@ -380,6 +380,9 @@ describe('IrsaCluster', () => {
         "clusterName is set, but the name comes from cluster 'Stack/V1'. Leave clusterName out."],
       ['an invalid name', () => ({ clusterName: 'prod cluster', issuerUrl: SEED_ISSUER_URL }),
         'clusterName "prod cluster" is not an EKS cluster name. Use the name the cluster has in EKS: 1-100 letters, digits, "-" or "_", starting with a letter or digit.'],
+      ['a name too long', () => ({ clusterName: 'c'.repeat(101), issuerUrl: SEED_ISSUER_URL }),
+        `clusterName "${'c'.repeat(101)}" is not an EKS cluster name (101 characters, at most 100). Use the name the cluster has in EKS: 1-100 ` +
+        'letters, digits, "-" or "_", starting with a letter or digit.'],
       ['an agent without a name', () => ({ podIdentityAgent: true, issuerUrl: SEED_ISSUER_URL }),
         "podIdentityAgent needs the cluster's name. Pass clusterName (or cluster, or eksV2Cluster)."],
       ['an agent version without the agent', () => ({ podIdentityAgentVersion: 'v1', clusterName: 'prod', issuerUrl: SEED_ISSUER_URL }),

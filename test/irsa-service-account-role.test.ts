@@ -222,6 +222,39 @@ describe('IrsaServiceAccountRole with EKS Pod Identity', () => {
         'POD_IDENTITY. Leave it out, or use IRSA_AND_POD_IDENTITY.'));
   });
 
+  test('refuses a wildcard given to trust() as a name, pointing at trustAllServiceAccountsInNamespace or saying why EKS Pod Identity has none', () => {
+    const stack = testStack();
+    const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, clusterName: 'prod' });
+    const start = (id: string) => `IrsaServiceAccountRole 'Stack/Irsa/${id}': trust() takes the name of one ServiceAccount, and "*" is a wildcard. `;
+    const podIdentity = 'EKS Pod Identity has no wildcard: an association names one ServiceAccount, and EKS Auth gives credentials only to ' +
+      'pods whose ServiceAccount has one.';
+    const roleOf = (id: string, identity: ServiceAccountIdentity) => irsa.addServiceAccountRole(id, { namespace: 'jobs', name: 'runner', identity });
+    expect(() => roleOf('Irsa', ServiceAccountIdentity.IRSA).trust(irsa, { name: '*' })).toThrow(new Error(start('Irsa') +
+      'To let every ServiceAccount of namespace "jobs" assume the role, call trustAllServiceAccountsInNamespace(cluster, "jobs"); anyone ' +
+      'who can create a ServiceAccount there then gets the role, so prefer trust() with each name.'));
+    expect(() => roleOf('Pod', ServiceAccountIdentity.POD_IDENTITY).trust(irsa, { name: '*' }))
+      .toThrow(new Error(`${start('Pod')}${podIdentity} Call trust() with each name.`));
+    expect(() => roleOf('Both', ServiceAccountIdentity.IRSA_AND_POD_IDENTITY).trust(irsa, { name: '*' }))
+      .toThrow(new Error(`${start('Both')}${podIdentity} Call trust() with each name, or use identity IRSA and trustAllServiceAccountsInNamespace(cluster, "jobs").`));
+  });
+
+  test.each([
+    ['an empty document', { Empty: new iam.PolicyDocument() }, 'inline policy "Empty" has no statements, and IAM takes no empty policy. Add ' +
+      'statements to it, or leave it out and grant with the resource (bucket.grantRead(serviceAccount)) or addToPrincipalPolicy().'],
+    ['a statement without resources', { Read: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'] })] }) },
+      'inline policy "Read": A PolicyStatement used in an identity-based policy must specify at least one resource.'],
+    ['a statement with a principal', {
+      Read: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'], principals: [new iam.AnyPrincipal()] })] }),
+    }, 'inline policy "Read": A PolicyStatement used in an identity-based policy cannot specify any IAM principals.'],
+    ['a name IAM refuses', { 'read bucket': new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] }) },
+      'inline policy name "read bucket" is not a valid IAM policy name. Use 1-128 characters from letters, digits and "+=,.@_-".'],
+    ['a name too long', { ['p'.repeat(129)]: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] }) },
+      `inline policy name "${'p'.repeat(129)}" is not a valid IAM policy name (129 characters, at most 128). Use 1-128 characters from letters, digits and "+=,.@_-".`],
+  ])('refuses inline policies with %s at construction, with the path, where aws-cdk-lib would fail only at synthesis', (_, inlinePolicies, message) => {
+    const irsa = new IrsaCluster(testStack(), 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+    expect(() => irsa.addServiceAccountRole('Role', { name: 'app', inlinePolicies })).toThrow(new Error(`IrsaServiceAccountRole 'Stack/Irsa/Role': ${message}`));
+  });
+
   test('works with an imported provider that knows its cluster name', () => {
     const stack = testStack();
     const imported = IrsaCluster.fromIrsaClusterAttributes(stack, 'Imported', {

@@ -7,6 +7,7 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { ServiceAccount as ServiceAccountModel } from 'kubernetes-models/v1/ServiceAccount';
@@ -736,8 +737,8 @@ describe('IrsaServiceAccount', () => {
       // THEN
       expect(() => testAppOf(stack).synth()).toThrow(new Error('Validation failed with the following errors:\n  [Stack/Irsa.k8s.yaml] ' +
         'ServiceAccount "testing/can-do-stuff-on-aws" (Stack/Irsa/CanDoStuff) cannot be written to Stack.Irsa.k8s.yaml: its role ARN ' +
-        "is only known at deploy time because stack 'Stack' has no concrete account (env.account). Set env: { account, region } on the stack, " +
-        'or pass `cluster` (an eks.ICluster with kubectl access) to the IrsaCluster so the manifest is applied on deploy.'));
+        "is only known at deploy time because stack 'Stack' has no concrete account (env.account). Set env: { account, region } on the stack. " +
+        'To apply the chart on deploy instead, pass `cluster` (an aws-eks cluster with kubectl access) or `eksV2Cluster` to IrsaCluster \'Stack/Irsa\'.'));
     });
 
     test('fails synthesis when the user\'s chart holds deploy-time values and no cluster applies it', () => {
@@ -749,8 +750,66 @@ describe('IrsaServiceAccount', () => {
         apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { bucket: new s3.Bucket(stack, 'B').bucketName },
       });
       expect(() => testAppOf(stack).synth()).toThrow(new Error('Validation failed with the following errors:\n  [Stack/workloads.k8s.yaml] ' +
-        "the chart 'workloads' contains values that are only known at deploy time (CDK tokens), so it cannot be written to " +
-        'Stack.workloads.k8s.yaml. Use literal values in the chart, or pass `cluster` to the IrsaCluster so the chart is applied on deploy.'));
+        "the chart 'workloads' cannot be written to Stack.workloads.k8s.yaml, because a file cannot hold a value that is only known at " +
+        'deploy time (a CDK token), and ConfigMap "c" holds one at data.bucket. Use a literal value there. To apply the chart on deploy ' +
+        "instead, pass `cluster` (an aws-eks cluster with kubectl access) or `eksV2Cluster` to IrsaCluster 'Stack/Irsa'."));
+    });
+
+    describe('a deploy-time value in a chart names the object, the field and why no cluster applies the chart', () => {
+      const WRITE = "the default chart of cluster 'Stack/Irsa' cannot be written to Stack.Irsa.k8s.yaml, because a file cannot hold a value " +
+        'that is only known at deploy time (a CDK token), and ConfigMap "shop/settings" holds one at data.QUEUE_URL. Use a literal value there. ' +
+        'To apply the chart on deploy instead, ';
+      /** An imported queue's URL carries AWS::URLSuffix, so it is a token even with a concrete account and region. */
+      const addSettings = (stack: Stack, sa: IrsaServiceAccount) => new kplus.ConfigMap(sa.chart, 'settings', {
+        metadata: { namespace: 'shop', name: 'settings' },
+        data: { QUEUE_URL: sqs.Queue.fromQueueArn(stack, 'Queue', `arn:aws:sqs:eu-west-2:${ACCOUNT}:orders`).queueUrl },
+      });
+      const synthError = (stack: Stack) => {
+        try {
+          testAppOf(stack).synth();
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return 'no error';
+      };
+      const KUBECTL_V1 = 'import it with kubectlRoleArn (a role allowed to apply manifests in the cluster, through aws-auth or an access entry) and ' +
+        'kubectlLayer (a Lambda layer with kubectl, such as KubectlV33Layer from @aws-cdk/lambda-layer-kubectl-v33), or with kubectlProvider.';
+
+      test('an imported aws-eks cluster without kubectl access', () => {
+        const stack = testStack();
+        const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'prod' });
+        const irsa = new IrsaCluster(stack, 'Irsa', { cluster, issuerUrl: SEED_ISSUER_URL });
+        addSettings(stack, irsa.addServiceAccount('App', { namespace: 'shop', name: 'app' }));
+        expect(synthError(stack)).toBe('Validation failed with the following errors:\n  [Stack/Irsa.k8s.yaml] ' + WRITE +
+          `give cluster 'Stack/Cluster' kubectl access, which aws-cdk-lib needs to run kubectl on deploy: ${KUBECTL_V1}`);
+      });
+
+      test('an imported aws-eks-v2 cluster without a kubectl provider', () => {
+        const stack = testStack();
+        const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'prod' });
+        const irsa = new IrsaCluster(stack, 'Irsa', { eksV2Cluster: cluster, issuerUrl: SEED_ISSUER_URL });
+        addSettings(stack, irsa.addServiceAccount('App', { namespace: 'shop', name: 'app' }));
+        expect(synthError(stack)).toBe('Validation failed with the following errors:\n  [Stack/Irsa.k8s.yaml] ' + WRITE +
+          "give cluster 'Stack/Cluster' kubectl access, which aws-cdk-lib needs to run kubectl on deploy: define or import it with " +
+          'kubectlProviderOptions (a kubectlLayer, and a role allowed to apply manifests in the cluster through an access entry), or import it with kubectlProvider.');
+      });
+
+      test('applyManifests: false', () => {
+        const stack = testStack();
+        const cluster = eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'prod', kubectlRoleArn: `arn:aws:iam::${ACCOUNT}:role/kubectl` });
+        const irsa = new IrsaCluster(stack, 'Irsa', { cluster, issuerUrl: SEED_ISSUER_URL, applyManifests: false });
+        addSettings(stack, irsa.addServiceAccount('App', { namespace: 'shop', name: 'app' }));
+        expect(synthError(stack)).toBe('Validation failed with the following errors:\n  [Stack/Irsa.k8s.yaml] ' + WRITE +
+          "leave out applyManifests: false on IrsaCluster 'Stack/Irsa'.");
+      });
+
+      test('an imported provider without kubectlCluster', () => {
+        const stack = testStack();
+        const irsa = IrsaCluster.fromIrsaClusterAttributes(stack, 'Irsa', { openIdConnectProviderArn: IMPORTED_ARN });
+        addSettings(stack, irsa.addServiceAccount('App', { namespace: 'shop', name: 'app' }));
+        expect(synthError(stack)).toBe('Validation failed with the following errors:\n  [Stack/Irsa.k8s.yaml] ' + WRITE +
+          "pass kubectlCluster (an aws-eks cluster with kubectl access) or eksV2KubectlCluster to IrsaCluster.fromIrsaClusterAttributes for 'Stack/Irsa'.");
+      });
     });
   });
 
@@ -1039,16 +1098,16 @@ describe('IrsaServiceAccount', () => {
 
     test.each([
       [{ name: 'Bad_Name' }, `name "Bad_Name" is not a valid Kubernetes ServiceAccount name. ${NAME_FIX}`],
-      [{ name: 'a'.repeat(254) }, `name "${'a'.repeat(254)}" is not a valid Kubernetes ServiceAccount name. ${NAME_FIX}`],
+      [{ name: 'a'.repeat(254) }, `name "${'a'.repeat(254)}" is not a valid Kubernetes ServiceAccount name (254 characters, at most 253). ${NAME_FIX}`],
       [{ name: 'sa-' }, `name "sa-" is not a valid Kubernetes ServiceAccount name. ${NAME_FIX}`],
       [{ name: '*' }, `name "*" is not a valid Kubernetes ServiceAccount name. ${NAME_FIX}`],
-      [{ namespace: 'n'.repeat(64) }, `namespace "${'n'.repeat(64)}" is not a valid Kubernetes namespace. ${NAMESPACE_FIX}`],
+      [{ namespace: 'n'.repeat(65) }, `namespace "${'n'.repeat(65)}" is not a valid Kubernetes namespace (65 characters, at most 63). ${NAMESPACE_FIX}`],
       [{ namespace: 'team.a' }, `namespace "team.a" is not a valid Kubernetes namespace. ${NAMESPACE_FIX}`],
       [{ namespace: '*' }, `namespace "*" is not a valid Kubernetes namespace. ${NAMESPACE_FIX}`],
-      [{ roleName: 'r'.repeat(65) }, `roleName "${'r'.repeat(65)}" is not a valid IAM role name. ${ROLE_NAME_FIX}`],
+      [{ roleName: 'r'.repeat(65) }, `roleName "${'r'.repeat(65)}" is not a valid IAM role name (65 characters, at most 64). ${ROLE_NAME_FIX}`],
       [{ roleName: 'has space' }, `roleName "has space" is not a valid IAM role name. ${ROLE_NAME_FIX}`],
       [{ path: 'irsa' }, `path "irsa" is not a valid IAM path. ${PATH_FIX}`],
-      [{ path: `/${'p'.repeat(511)}/` }, `path "/${'p'.repeat(511)}/" is not a valid IAM path. ${PATH_FIX}`],
+      [{ path: `/${'p'.repeat(511)}/` }, `path "/${'p'.repeat(511)}/" is not a valid IAM path (513 characters, at most 512). ${PATH_FIX}`],
       [{ path: '//' }, `path "//" is not a valid IAM path. ${PATH_FIX}`],
       [{ audience: 'vault' }, `audience "vault" is not a client ID of the OIDC provider ("sts.amazonaws.com"), ${AUDIENCE_FIX}`],
       [{ tokenExpiration: Duration.seconds(300) }, 'tokenExpiration is 300 seconds; the pod identity webhook requires a whole number of at least 600 seconds (10 minutes).'],
@@ -1056,8 +1115,14 @@ describe('IrsaServiceAccount', () => {
       [{ maxSessionDuration: Duration.minutes(30) }, 'maxSessionDuration is 1800 seconds; IAM requires a whole number between 1 hour (3600) and 12 hours (43200).'],
       [{ labels: { 'bad key!': 'x' } }, 'label key "bad key!" is not a valid Kubernetes key. Use an optional DNS subdomain prefix and "/", then 1-63 ' +
         'letters, digits, "-", "_" or ".", starting and ending with a letter or digit.'],
+      [{ labels: { ['k'.repeat(64)]: 'x' } }, `label key "${'k'.repeat(64)}" is not a valid Kubernetes key (its name is 64 characters, at most 63). ` +
+        'Use an optional DNS subdomain prefix and "/", then 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.'],
+      [{ labels: { [`${'p'.repeat(254)}/app`]: 'x' } }, `label key "${'p'.repeat(254)}/app" is not a valid Kubernetes key (its prefix is 254 characters, ` +
+        'at most 253). Use an optional DNS subdomain prefix and "/", then 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.'],
       [{ labels: { app: 'has space' } }, 'label "app" has value "has space", which is not a valid Kubernetes label value. Use at most 63 letters, ' +
         'digits, "-", "_" or ".", starting and ending with a letter or digit.'],
+      [{ labels: { app: 'v'.repeat(64) } }, `label "app" has value "${'v'.repeat(64)}", which is not a valid Kubernetes label value (64 characters, ` +
+        'at most 63). Use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.'],
       [{ annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::1:role/other' } },
         'the annotation "eks.amazonaws.com/role-arn" is written by IrsaServiceAccount: it is always the role of this ServiceAccount.'],
       [{ annotations: { 'eks.amazonaws.com/audience': 'x' } }, 'the annotation "eks.amazonaws.com/audience" is written by IrsaServiceAccount: use the audience option.'],

@@ -1,12 +1,13 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { IConstruct } from 'constructs';
+import { failWithoutScope } from '../private/construct-error';
 import { EKS_CLUSTER_NAME } from '../private/validate-eks';
 
 /** Fails for a required list that is empty: an empty scope must never mean "everything". */
 export function requireNonEmpty(factory: string, option: string, values: readonly unknown[] | undefined, fix: string): void {
   if (!values || values.length === 0) {
-    throw new Error(`IrsaAddon.${factory}: ${option} is ${values ? 'empty' : 'missing'}, and an empty scope would grant nothing or everything. ${fix}`);
+    failWithoutScope(`IrsaAddon.${factory}: ${option} is ${values ? 'empty' : 'missing'}, and an empty scope would grant nothing or everything. ${fix}`);
   }
 }
 
@@ -17,14 +18,14 @@ export function requireNonEmpty(factory: string, option: string, values: readonl
 export function requireLiteralClusterName(factory: string, clusterName: string | undefined): string {
   const fix = "Pass the EKS cluster's name as a literal string, such as clusterName: 'my-cluster'.";
   if (clusterName === undefined || clusterName === '') {
-    throw new Error(`IrsaAddon.${factory}: clusterName is ${clusterName === undefined ? 'missing' : 'empty'}. ${fix}`);
+    failWithoutScope(`IrsaAddon.${factory}: clusterName is ${clusterName === undefined ? 'missing' : 'empty'}. ${fix}`);
   }
   if (Token.isUnresolved(clusterName)) {
-    throw new Error(`IrsaAddon.${factory}: clusterName is a token, but it goes into IAM condition keys, which must be literal. ${fix} `
+    failWithoutScope(`IrsaAddon.${factory}: clusterName is a token, but it goes into IAM condition keys, which must be literal. ${fix} `
       + 'A cluster created in this app has a literal name when you set its clusterName property; use that string.');
   }
   if (!EKS_CLUSTER_NAME.test(clusterName)) {
-    throw new Error(`IrsaAddon.${factory}: clusterName '${clusterName}' is not an EKS cluster name `
+    failWithoutScope(`IrsaAddon.${factory}: clusterName '${clusterName}' is not an EKS cluster name `
       + '(1 to 100 letters, digits, hyphens and underscores, starting with a letter or digit). Pass the name the cluster has in EKS.');
   }
   return clusterName;

@@ -5,6 +5,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { IConstruct } from 'constructs';
 import { AddonDefinition } from './addon-definition';
 import { serviceEndpoint } from './addon-helpers';
+import { failWithoutScope } from '../private/construct-error';
 
 /**
  * Options for the role of the External Secrets Operator with its AWS Secrets Manager and Parameter Store providers.
@@ -55,7 +56,7 @@ export function externalSecrets(options: ExternalSecretsOptions): AddonDefinitio
   const secrets = [...options.secrets ?? []];
   const parameters = [...options.parameters ?? []];
   if (secrets.length === 0 && parameters.length === 0) {
-    throw new Error('IrsaAddon.externalSecrets: secrets and parameters are both empty, and an empty scope would grant nothing or everything. '
+    failWithoutScope('IrsaAddon.externalSecrets: secrets and parameters are both empty, and an empty scope would grant nothing or everything. '
       + 'Pass the Secrets Manager secrets (secrets) or Systems Manager parameters (parameters) the operator reads.');
   }
   const keys = [...new Set([...options.kmsKeys ?? [], ...secrets.flatMap(secret => secret.encryptionKey ? [secret.encryptionKey] : [])])];

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AddonDefinition } from './addon-definition';
 import { requireLiteralClusterName } from './addon-helpers';
+import { failWithoutScope } from '../private/construct-error';
 
 /**
  * Options for Karpenter's controller role.
@@ -45,7 +46,7 @@ export interface KarpenterOptions {
 export function karpenter(options: KarpenterOptions): AddonDefinition {
   const clusterName = requireLiteralClusterName('karpenter', options.clusterName);
   if (!options.nodeRole) {
-    throw new Error('IrsaAddon.karpenter: nodeRole is missing, and Karpenter cannot launch nodes without passing a role to them. '
+    failWithoutScope('IrsaAddon.karpenter: nodeRole is missing, and Karpenter cannot launch nodes without passing a role to them. '
       + "Pass the role of your EC2NodeClass, such as iam.Role.fromRoleName(this, 'NodeRole', 'KarpenterNodeRole-my-cluster').");
   }
   const { nodeRole, interruptionQueue } = options;

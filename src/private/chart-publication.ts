@@ -4,6 +4,7 @@ import { Annotations, AspectPriority, Aspects, attachCustomSynthesis, IAspect, S
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './construct-error';
+import { deployTimeField, objectName } from './deploy-time-field';
 import { ManifestTarget } from './eks-cluster';
 import { MANIFEST_PART_BYTES, manifestBytes, splitIntoParts } from './manifest-parts';
 import { orderServiceAccountsFirst } from './service-accounts-first';
@@ -18,6 +19,8 @@ export interface PublishedServiceAccount {
   readonly role: IConstruct;
   /** Set when the role ARN in the annotation is a deploy-time token, with the reason. */
   readonly roleArnUnknownBecause?: string;
+  /** How to make the ServiceAccount's cluster apply the chart on deploy, for errors when it does not. */
+  readonly howToApply: string;
 }
 
 const MANIFEST_SUFFIX = '.k8s.yaml';
@@ -178,13 +181,14 @@ export class ChartPublication extends Construct {
     if (unknown.length > 0) {
       return unknown.map(a => `ServiceAccount "${a.namespace}/${a.name}" (${a.owner.node.path}) cannot be written to ` +
         `${this.fileName}: its role ARN is only known at deploy time because ${a.roleArnUnknownBecause}. ` +
-        'Set env: { account, region } on the stack, or pass `cluster` (an eks.ICluster with kubectl access) ' +
-        'to the IrsaCluster so the manifest is applied on deploy.');
+        `Set env: { account, region } on the stack. ${a.howToApply}`);
     }
     if (Token.isUnresolved(this.render())) {
-      return [`${this.description} contains values that are only known at deploy time ` +
-        `(CDK tokens), so it cannot be written to ${this.fileName}. Use literal values in the chart, ` +
-        'or pass `cluster` to the IrsaCluster so the chart is applied on deploy.'];
+      const object = this.chartObjects().find(o => deployTimeField(o) !== undefined);
+      const where = object ? `${objectName(object)} holds one at ${deployTimeField(object)}` : 'its objects hold one';
+      const howToApply = [...this.accounts.values()][0]?.howToApply ?? '';
+      return [`${this.description} cannot be written to ${this.fileName}, because a file cannot hold a value that is only ` +
+        `known at deploy time (a CDK token), and ${where}. Use a literal value there. ${howToApply}`.trimEnd()];
     }
     return [];
   }

@@ -37,12 +37,22 @@ export function existingProviderOf(cluster: AnyEksCluster): string | undefined {
     const created = cluster.node.tryFindChild('OpenIdConnectProvider') ?? cluster.node.tryFindChild('OidcProviderNative');
     return created?.node.path;
   }
-  // An imported cluster's getter throws when it was given no provider, and aws-cdk-lib has no other way to ask.
-  try {
-    return cluster.openIdConnectProvider.node.path;
-  } catch {
-    return undefined;
+  // An imported cluster's getter throws when it was given no provider, and even a caught aws-cdk-lib ValidationError
+  // writes its code to cdk.out/error.txt under the CLI, which reads like a failed synth. Both modules' imported
+  // clusters keep the attributes they were given, so read the provider from those; a cluster class of the user's own
+  // counts when it has the provider as a plain property (a getter might throw too).
+  const attributes = (cluster as { props?: { openIdConnectProvider?: IConstruct } }).props;
+  if (attributes !== null && typeof attributes === 'object') return attributes.openIdConnectProvider?.node.path;
+  return ownProperty<IConstruct>(cluster, 'openIdConnectProvider')?.node.path;
+}
+
+/** The value of a property that is data on the object or its prototypes, without calling a getter. */
+function ownProperty<T>(object: object, name: string): T | undefined {
+  for (let o: object | null = object; o !== null; o = Object.getPrototypeOf(o)) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, name);
+    if (descriptor) return 'value' in descriptor ? descriptor.value : undefined;
   }
+  return undefined;
 }
 
 /** Validation for an IrsaCluster built on `cluster`: the cluster must not have a provider of its own. */

@@ -1,9 +1,11 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { fail } from './construct-error';
 import { STS_AUDIENCE } from './irsa-constants';
 import { issuerOfUrl } from './issuer';
 import { issuerFormProblem } from './issuer-form';
+import { overLimit } from './length-limit';
 
 /*
  * The limits IAM and STS enforce on our inputs, checked at construction time so a bad value fails `cdk synth` with a
@@ -14,6 +16,7 @@ import { issuerFormProblem } from './issuer-form';
 const ROLE_NAME = /^[\w+=,.@-]+$/;
 const ROLE_PATH = /^\/([\u0021-\u007E]+\/)?$/;
 const THUMBPRINT = /^[0-9A-Fa-f]{40}$/;
+const POLICY_NAME = /^[\w+=,.@-]{1,128}$/;
 
 export function validateIssuerUrl(scope: IConstruct, kind: string, issuerUrl: string): void {
   if (Token.isUnresolved(issuerUrl)) return;
@@ -85,7 +88,7 @@ export function validateAudience(scope: IConstruct, kind: string, audience: stri
 export function validateRoleName(scope: IConstruct, kind: string, roleName: string): void {
   if (Token.isUnresolved(roleName)) return;
   if (roleName.length < 1 || roleName.length > 64 || !ROLE_NAME.test(roleName)) {
-    fail(scope, kind, `roleName ${JSON.stringify(roleName)} is not a valid IAM role name. ` +
+    fail(scope, kind, `roleName ${JSON.stringify(roleName)} is not a valid IAM role name${overLimit(roleName, 64)}. ` +
       'Use 1-64 characters from letters, digits and "+=,.@_-", or leave roleName out to get a generated one.');
   }
 }
@@ -93,7 +96,7 @@ export function validateRoleName(scope: IConstruct, kind: string, roleName: stri
 export function validateRolePath(scope: IConstruct, kind: string, path: string): void {
   if (Token.isUnresolved(path)) return;
   if (path.length > 512 || !ROLE_PATH.test(path)) {
-    fail(scope, kind, `path ${JSON.stringify(path)} is not a valid IAM path. ` +
+    fail(scope, kind, `path ${JSON.stringify(path)} is not a valid IAM path${overLimit(path, 512)}. ` +
       'Use "/" or a string that starts and ends with "/" (e.g. "/irsa/"), at most 512 printable ASCII characters.');
   }
 }
@@ -103,5 +106,24 @@ export function validateMaxSessionDuration(scope: IConstruct, kind: string, dura
   if (Token.isUnresolved(seconds)) return;
   if (!Number.isInteger(seconds) || seconds < 3600 || seconds > 43200) {
     fail(scope, kind, `maxSessionDuration is ${seconds} seconds; IAM requires a whole number between 1 hour (3600) and 12 hours (43200).`);
+  }
+}
+
+/**
+ * Inline policies of a role. aws-cdk-lib checks their statements only at synthesis and crashes on an empty document
+ * without naming the role, so both are checked here, where the construct's path is known.
+ */
+export function validateInlinePolicies(scope: IConstruct, kind: string, policies: Record<string, iam.PolicyDocument>): void {
+  for (const [name, document] of Object.entries(policies)) {
+    if (!Token.isUnresolved(name) && !POLICY_NAME.test(name)) {
+      fail(scope, kind, `inline policy name ${JSON.stringify(name)} is not a valid IAM policy name${overLimit(name, 128)}. ` +
+        'Use 1-128 characters from letters, digits and "+=,.@_-".');
+    }
+    if (document.isEmpty) {
+      fail(scope, kind, `inline policy ${JSON.stringify(name)} has no statements, and IAM takes no empty policy. Add statements to it, or ` +
+        'leave it out and grant with the resource (bucket.grantRead(serviceAccount)) or addToPrincipalPolicy().');
+    }
+    const problems = document.validateForIdentityPolicy();
+    if (problems.length > 0) fail(scope, kind, `inline policy ${JSON.stringify(name)}: ${problems.join(' ')}`);
   }
 }

@@ -1,6 +1,7 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { fail } from './construct-error';
+import { overLimit } from './length-limit';
 
 /*
  * The limits Kubernetes and the pod identity webhook enforce on our inputs, checked at construction time so a bad
@@ -19,7 +20,7 @@ export function validateNamespace(scope: IConstruct, kind: string, namespace: st
       'of the trust policy subject and the manifest, both of which are fixed at synth time.');
   }
   if (namespace.length > 63 || !DNS1123_LABEL.test(namespace)) {
-    fail(scope, kind, `namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace. ` +
+    fail(scope, kind, `namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace${overLimit(namespace, 63)}. ` +
       'Use a DNS-1123 label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit.');
   }
 }
@@ -30,7 +31,7 @@ export function validateServiceAccountName(scope: IConstruct, kind: string, name
       'of the trust policy subject and the manifest, both of which are fixed at synth time.');
   }
   if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-    fail(scope, kind, `name ${JSON.stringify(name)} is not a valid Kubernetes ServiceAccount name. ` +
+    fail(scope, kind, `name ${JSON.stringify(name)} is not a valid Kubernetes ServiceAccount name${overLimit(name, 253)}. ` +
       'Use a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" or ".", starting and ending with a letter or digit.');
   }
 }
@@ -52,7 +53,8 @@ export function validateMetadataKey(scope: IConstruct, kind: string, what: strin
   const name = slash >= 0 ? key.slice(slash + 1) : key;
   const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix));
   if (!prefixOk || name.length > 63 || !QUALIFIED_NAME.test(name)) {
-    fail(scope, kind, `${what} key ${JSON.stringify(key)} is not a valid Kubernetes key. ` +
+    const length = overLimit(prefix ?? '', 253, 'its prefix is ') || overLimit(name, 63, 'its name is ');
+    fail(scope, kind, `${what} key ${JSON.stringify(key)} is not a valid Kubernetes key${length}. ` +
       'Use an optional DNS subdomain prefix and "/", then 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.');
   }
 }
@@ -62,7 +64,7 @@ export function validateLabelValue(scope: IConstruct, kind: string, key: string,
     fail(scope, kind, `label ${JSON.stringify(key)} must have a literal value: manifests are written at synth time.`);
   }
   if (value.length > 63 || !LABEL_VALUE.test(value)) {
-    fail(scope, kind, `label ${JSON.stringify(key)} has value ${JSON.stringify(value)}, which is not a valid Kubernetes label value. ` +
+    fail(scope, kind, `label ${JSON.stringify(key)} has value ${JSON.stringify(value)}, which is not a valid Kubernetes label value${overLimit(value, 63)}. ` +
       'Use at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.');
   }
 }

@@ -28,6 +28,8 @@ Where the roles are:
   --provider <arn>            an OIDC provider that already exists in the account (repeatable);
                               append =<clientId>,<clientId> for other audiences than ${STS_AUDIENCE}
   --role <arn|name|id>        check only this role (default: every web-identity role)
+  --verbose                   say why each role refuses the token (default: roles refused the same way are
+                              counted on one line)
 
 Whose token:
   --token <file>              a token, e.g. kubectl exec <pod> -- cat /var/run/secrets/eks.amazonaws.com/serviceaccount/token
@@ -89,6 +91,7 @@ async function verify(argv: string[], out: Output): Promise<number> {
       'service-account': { type: 'string' },
       'audience': { type: 'string' },
       'issuer': { type: 'string' },
+      'verbose': { type: 'boolean' },
       'pod-identity': { type: 'boolean' },
       'cluster': { type: 'string' },
       'help': { type: 'boolean', short: 'h' },
@@ -123,7 +126,10 @@ async function verify(argv: string[], out: Output): Promise<number> {
   }
 
   const check = new WebIdentityCheck(account, caller.jwks ? { fetchJwks: async () => caller.jwks! } : undefined);
+  // Each refusal is explained once: for one role, every time; for many roles refused the same way (hundreds of
+  // ServiceAccounts, each trusted by its own role), as one line with their count unless --verbose asks for each.
   let allowed = 0;
+  const refusedAlike = new Map<string, Array<{ role: DeployedRole; decision: WebIdentityDecision }>>();
   for (const role of roles) {
     const decision: WebIdentityDecision = caller.token !== undefined
       ? await check.checkToken(role.arn, caller.token)
@@ -132,8 +138,19 @@ async function verify(argv: string[], out: Output): Promise<number> {
       allowed++;
       out.log(`ALLOWED  ${role.arn} (${role.source}): trust statement ${decision.statement} matches`);
     } else {
-      out.log(`DENIED   ${role.arn} (${role.source}): ${decision.refusal!.code}: ${decision.refusal!.message}`);
-      for (const line of decision.explanation) out.log(`           ${line}`);
+      const refusal = `${decision.refusal!.code}: ${decision.refusal!.message}`;
+      refusedAlike.set(refusal, [...refusedAlike.get(refusal) ?? [], { role, decision }]);
+    }
+  }
+  for (const [refusal, refused] of refusedAlike) {
+    if (refused.length === 1 || values.verbose) {
+      for (const { role, decision } of refused) {
+        out.log(`DENIED   ${role.arn} (${role.source}): ${refusal}`);
+        for (const line of decision.explanation) out.log(`           ${line}`);
+      }
+    } else {
+      out.log(`DENIED   ${refused.length} ${allowed > 0 ? 'other ' : ''}web-identity roles (${refusal}): ` +
+        'pass --role <arn|name|id> to see why one refuses, or --verbose for each');
     }
   }
   for (const resource of account.unresolved.filter(r => r.webIdentity)) {

@@ -1,10 +1,15 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { CfnParameter, Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { IrsaCluster } from '../../src';
 import { claimIssuer, existingProviderOf, validateNoClusterProvider } from '../../src/private/one-provider-per-issuer';
 import { testApp } from '../support/app';
+import { testDirectory } from '../support/test-directory';
 
 const URL = 'https://oidc.eks.eu-west-2.amazonaws.com/id/ABC';
 
@@ -53,5 +58,33 @@ describe('one IAM OIDC provider per issuer and account', () => {
     expect(existingProviderOf(withProvider)).toBe('S/P');
     expect(existingProviderOf(without)).toBeUndefined();
     expect(validateNoClusterProvider(without)).toEqual([]);
+    const v2WithProvider = eksv2.Cluster.fromClusterAttributes(stack, 'V2With', { clusterName: 'c', openIdConnectProvider: provider });
+    const v2Without = eksv2.Cluster.fromClusterAttributes(stack, 'V2Without', { clusterName: 'd' });
+    expect(existingProviderOf(v2WithProvider)).toBe('S/P');
+    expect(existingProviderOf(v2Without)).toBeUndefined();
+  });
+
+  test('asks an imported cluster (aws-eks and aws-eks-v2) for its provider without an aws-cdk-lib error, which the CLI writes to cdk.out/error.txt', () => {
+    // GIVEN the file the CDK CLI names in CDK_ERROR_FILE for the error code of any aws-cdk-lib ValidationError constructed
+    const errorFile = path.join(testDirectory('cdk-out'), 'error.txt');
+    const previous = process.env.CDK_ERROR_FILE;
+    process.env.CDK_ERROR_FILE = errorFile;
+    try {
+      // WHEN an IrsaCluster is built on imported clusters that were given no provider, and the app is synthesized
+      const app = testApp();
+      const stack = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-2' } });
+      new IrsaCluster(stack, 'V1', { cluster: eks.Cluster.fromClusterAttributes(stack, 'Eks', { clusterName: 'a' }), issuerUrl: URL });
+      new IrsaCluster(stack, 'V2', {
+        eksV2Cluster: eksv2.Cluster.fromClusterAttributes(stack, 'EksV2', { clusterName: 'b' }),
+        issuerUrl: URL.replace('ABC', 'DEF'),
+      });
+      app.synth();
+
+      // THEN nothing was written there
+      expect(fs.existsSync(errorFile)).toBe(false);
+    } finally {
+      if (previous === undefined) delete process.env.CDK_ERROR_FILE;
+      else process.env.CDK_ERROR_FILE = previous;
+    }
   });
 });

@@ -38,6 +38,45 @@ describe('cdk-irsa verify', () => {
     expect(out).toContain(`statement 0: StringEquals ${SEED_ISSUER}:sub wants system:serviceaccount:testing:app, the token has system:serviceaccount:prod:app`);
   });
 
+  describe('in an app of 200 ServiceAccounts', () => {
+    let bigApp: string;
+    beforeAll(() => {
+      bigApp = synthesize(app => {
+        const cluster = new IrsaCluster(new Stack(app, 'S', { env: ENV }), 'Irsa', { issuerUrl: SEED_ISSUER_URL });
+        for (let i = 0; i < 200; i++) cluster.addServiceAccount(`App${i}`, { namespace: 'testing', name: `app-${i}`, roleName: `app-${i}` });
+      });
+    });
+
+    test('answers with the role the token can assume and one line for the roles refused alike', async () => {
+      const { code, out } = await run('verify', '--app', bigApp, '--namespace', 'testing', '--service-account', 'app-7');
+      expect(code).toBe(0);
+      const lines = out.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toMatch(new RegExp(`^ALLOWED  arn:aws:iam::${ACCOUNT}:role/app-7 \\(S/IrsaApp7\\w+\\): trust statement 0 matches$`));
+      expect(lines[2]).toBe('DENIED   199 other web-identity roles (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity): ' +
+        'pass --role <arn|name|id> to see why one refuses, or --verbose for each');
+    });
+
+    test('says why each role refuses with --verbose, and why one does with --role', async () => {
+      const verbose = await run('verify', '--app', bigApp, '--namespace', 'testing', '--service-account', 'app-7', '--verbose');
+      expect(verbose.out.split('\n')).toHaveLength(1 + 1 + 199 * 2);
+      expect(verbose.out).toContain(`statement 0: StringEquals ${SEED_ISSUER}:sub wants system:serviceaccount:testing:app-8, the token has system:serviceaccount:testing:app-7`);
+      const one = await run('verify', '--app', bigApp, '--namespace', 'testing', '--service-account', 'app-7', '--role', 'app-8');
+      expect(one.code).toBe(1);
+      expect(one.out.split('\n').slice(1)).toEqual([
+        expect.stringMatching(new RegExp(`^DENIED   arn:aws:iam::${ACCOUNT}:role/app-8 \\(S/IrsaApp8\\w+\\): AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity$`)),
+        `           statement 0: StringEquals ${SEED_ISSUER}:sub wants system:serviceaccount:testing:app-8, the token has system:serviceaccount:testing:app-7`,
+      ]);
+    });
+
+    test('counts roles refused alike even when none lets the token in', async () => {
+      const { code, out } = await run('verify', '--app', bigApp, '--namespace', 'prod', '--service-account', 'app-7', '--audience', 'vault');
+      expect(code).toBe(1);
+      expect(out.split('\n').slice(1)).toEqual(['DENIED   200 web-identity roles (InvalidIdentityToken: Incorrect token audience): ' +
+        'pass --role <arn|name|id> to see why one refuses, or --verbose for each']);
+    });
+  });
+
   test('reports an audience the provider does not accept', async () => {
     const { code, out } = await run('verify', '--app', seedApp, '--namespace', 'testing', '--service-account', 'app', '--audience', 'vault');
     expect(code).toBe(1);
@@ -106,7 +145,7 @@ describe('cdk-irsa verify', () => {
     expect(code).toBe(1);
     expect(out).toContain(`Token: iss ${SEED_ISSUER_URL}, sub system:serviceaccount:testing:app`);
     expect(out).toMatch(new RegExp(`WARNING  the OIDC provider ${SEED_ISSUER_URL}/ \\(S/\\w+\\): its URL ends in "/", which tokens' "iss" never does ` +
-      `\\(an API server publishes its discovery document at <issuer>/.well-known/openid-configuration\\); no API server issues tokens for it ` +
+      '\\(an API server publishes its discovery document at <issuer>/.well-known/openid-configuration\\); no API server issues tokens for it ' +
       `\\(they would carry ${SEED_ISSUER_URL}\\)`));
     expect(out).toContain(`InvalidIdentityToken: No OpenIDConnect provider found in your account for ${SEED_ISSUER_URL}`);
   });
