@@ -1,10 +1,11 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { IrsaCluster } from '../../src';
 import { fail } from '../../src/private/construct-error';
-import { testFile } from '../support/test-directory';
+import { testApp } from '../support/app';
+import { testDirectory, testFile } from '../support/test-directory';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const NAMESPACE_MESSAGE = 'IrsaServiceAccount \'Trial/Irsa/App\': namespace "Shop" is not a valid Kubernetes namespace. ' +
@@ -18,7 +19,7 @@ describe('fail', () => {
 
   test('names the error a ValidationError and starts its stack at the caller, without frames of cdk-irsa', () => {
     // GIVEN
-    const stack = new Stack(new App(), 'Trial');
+    const stack = new Stack(testApp(), 'Trial');
     const irsa = new IrsaCluster(stack, 'Irsa', { issuerUrl: 'https://oidc.eks.eu-west-2.amazonaws.com/id/EXAMPLE' });
 
     // WHEN
@@ -51,7 +52,12 @@ describe('fail', () => {
     // WHEN
     let stderr = '';
     try {
-      execFileSync(path.join(REPO, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', '--project', path.join(REPO, 'examples', 'tsconfig.json'), app], { cwd: REPO, stdio: 'pipe' });
+      execFileSync(path.join(REPO, 'node_modules', '.bin', 'ts-node'), ['--transpile-only', '--project', path.join(REPO, 'examples', 'tsconfig.json'), app], {
+        cwd: REPO,
+        stdio: 'pipe',
+        // The app's App and ts-node's compile cache write to the temp directory: keep them in one this file removes.
+        env: { ...process.env, TMPDIR: testDirectory('tmp') },
+      });
     } catch (e) {
       stderr = String((e as { stderr: Buffer }).stderr);
     }

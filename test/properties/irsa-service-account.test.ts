@@ -20,6 +20,8 @@ import {
 import { subjectOf, trustAllows, WebIdentityToken } from '../support/web-identity';
 
 const STS = 'sts.amazonaws.com';
+/** What a message adds for a value over its length limit. */
+const lengthNote = (value: string, limit: number) => (value.length > limit ? ` (${value.length} characters, at most ${limit})` : '');
 const issuerOf = (cluster: number) => `oidc.eks.eu-west-2.amazonaws.com/id/${String(cluster).padStart(32, '0')}`;
 const providerArnOf = (cluster: number) => `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuerOf(cluster)}`;
 
@@ -74,7 +76,7 @@ describe('IrsaServiceAccount properties', () => {
     fc.assert(fc.property(invalidNamespace, validName, (namespace, name) => {
       const path = `Stack/Cluster0/Sa${++id}`;
       expect(() => cluster.addServiceAccount(`Sa${id}`, { namespace, name })).toThrow(
-        new Error(`IrsaServiceAccount '${path}': namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace. ` +
+        new Error(`IrsaServiceAccount '${path}': namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace${lengthNote(namespace, 63)}. ` +
           'Use a DNS-1123 label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit.'));
     }), PROPERTY_RUNS);
   });
@@ -86,7 +88,7 @@ describe('IrsaServiceAccount properties', () => {
     fc.assert(fc.property(validNamespace, invalidName, (namespace, name) => {
       const path = `Stack/Cluster0/Sa${++id}`;
       expect(() => cluster.addServiceAccount(`Sa${id}`, { namespace, name })).toThrow(
-        new Error(`IrsaServiceAccount '${path}': name ${JSON.stringify(name)} is not a valid Kubernetes ServiceAccount name. ` +
+        new Error(`IrsaServiceAccount '${path}': name ${JSON.stringify(name)} is not a valid Kubernetes ServiceAccount name${lengthNote(name, 253)}. ` +
           'Use a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" or ".", starting and ending with a letter or digit.'));
     }), PROPERTY_RUNS);
   });
@@ -102,10 +104,10 @@ describe('IrsaServiceAccount properties', () => {
       expect(sa.roleArn).toBe(`arn:aws:iam::${ACCOUNT}:role${path}${roleName}`);
 
       expect(() => cluster.addServiceAccount('BadName', { namespace: 'ns', name: 'sa', roleName: badName }))
-        .toThrow(new Error(`IrsaServiceAccount 'Stack/Cluster0/BadName': roleName ${JSON.stringify(badName)} is not a valid IAM role name. ` +
+        .toThrow(new Error(`IrsaServiceAccount 'Stack/Cluster0/BadName': roleName ${JSON.stringify(badName)} is not a valid IAM role name${lengthNote(badName, 64)}. ` +
           'Use 1-64 characters from letters, digits and "+=,.@_-", or leave roleName out to get a generated one.'));
       expect(() => cluster.addServiceAccount('BadPath', { namespace: 'ns', name: 'sa', path: badPath }))
-        .toThrow(new Error(`IrsaServiceAccount 'Stack/Cluster0/BadPath': path ${JSON.stringify(badPath)} is not a valid IAM path. ` +
+        .toThrow(new Error(`IrsaServiceAccount 'Stack/Cluster0/BadPath': path ${JSON.stringify(badPath)} is not a valid IAM path${lengthNote(badPath, 512)}. ` +
           'Use "/" or a string that starts and ends with "/" (e.g. "/irsa/"), at most 512 printable ASCII characters.'));
     }), PROPERTY_RUNS);
   });
@@ -165,9 +167,13 @@ describe('IrsaServiceAccount properties', () => {
     const sa = cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
     fc.assert(fc.property(invalidNamespace, invalidName, (namespace, name) => {
       const prefix = 'IrsaServiceAccount \'Stack/Cluster0/Sa\': ';
-      expect(() => sa.trust(cluster, { namespace })).toThrow(`${prefix}namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace.`);
+      expect(() => sa.trust(cluster, { namespace }))
+        .toThrow(`${prefix}namespace ${JSON.stringify(namespace)} is not a valid Kubernetes namespace${lengthNote(namespace, 63)}.`);
       expect(() => sa.trustAllServiceAccountsInNamespace(cluster, namespace)).toThrow(`${prefix}namespace ${JSON.stringify(namespace)}`);
-      expect(() => sa.trust(cluster, { name })).toThrow(`${prefix}name ${JSON.stringify(name)} is not a valid Kubernetes ServiceAccount name.`);
+      // A wildcard is not a name either, but gets its own message, which points at trustAllServiceAccountsInNamespace.
+      expect(() => sa.trust(cluster, { name })).toThrow(/[*?]/.test(name)
+        ? `${prefix}trust() takes the name of one ServiceAccount, and ${JSON.stringify(name)} is a wildcard.`
+        : `${prefix}name ${JSON.stringify(name)} is not a valid Kubernetes ServiceAccount name${lengthNote(name, 253)}.`);
     }), PROPERTY_RUNS);
     expect(trustPolicyOf(sa).Statement[0].Condition.StringEquals[`${issuerOf(0)}:sub`]).toBe('system:serviceaccount:ns:sa');
   });
