@@ -139,7 +139,9 @@ async function verify(argv: string[], out: Output): Promise<number> {
       out.log(`ALLOWED  ${role.arn} (${role.source}): trust statement ${decision.statement} matches`);
     } else {
       const refusal = `${decision.refusal!.code}: ${decision.refusal!.message}`;
-      refusedAlike.set(refusal, [...refusedAlike.get(refusal) ?? [], { role, decision }]);
+      const alike = refusedAlike.get(refusal) ?? [];
+      alike.push({ role, decision });
+      refusedAlike.set(refusal, alike);
     }
   }
   for (const [refusal, refused] of refusedAlike) {
