@@ -15,3 +15,4 @@ export * from './irsa-role-options';
 export * from './irsa-service-account';
 export * from './irsa-service-account-role';
 export * from './service-account-identity';
+export * from './service-account-issuer';

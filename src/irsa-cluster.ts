@@ -7,6 +7,7 @@ import { IrsaAddon } from './irsa-addon';
 import { IrsaAddonRole, IrsaAddonRoleOptions } from './irsa-addon-role';
 import { IrsaServiceAccount, IrsaServiceAccountOptions } from './irsa-service-account';
 import { IrsaServiceAccountRole, IrsaServiceAccountRoleOptions } from './irsa-service-account-role';
+import { ServiceAccountIssuer } from './service-account-issuer';
 import { fail } from './private/construct-error';
 import { issuerUrlOfCluster, kubectlClusterFor } from './private/eks-cluster';
 import { STS_AUDIENCE } from './private/irsa-constants';
@@ -34,6 +35,17 @@ export interface IrsaClusterProps {
    * @default - the issuer of `cluster`, which must then be an `eks.Cluster` defined in this app
    */
   readonly issuerUrl?: string;
+
+  /**
+   * The issuer of a cluster you run yourself, as a `ServiceAccountIssuer` publishes it; an alternative to `issuerUrl`.
+   *
+   * The provider is created from its URL once the documents are served (IAM fetches them when it creates the
+   * provider). IAM verifies the certificate of an API Gateway endpoint against its own trusted certificate
+   * authorities, so no thumbprint is needed.
+   *
+   * @default - none
+   */
+  readonly issuer?: ServiceAccountIssuer;
 
   /**
    * The EKS cluster the ServiceAccounts live in.
@@ -296,9 +308,14 @@ export class IrsaCluster extends IrsaClusterBase {
       fail(this, KIND, 'pass cluster (an aws-eks cluster) or eksV2Cluster (an aws-eks-v2 cluster), not both.');
     }
     const eksCluster = props.cluster ?? props.eksV2Cluster;
-    const issuerUrl = props.issuerUrl ?? (eksCluster
+    if (props.issuer && (props.issuerUrl !== undefined || eksCluster)) {
+      fail(this, KIND, `issuer is set, and so is ${props.issuerUrl !== undefined ? 'issuerUrl' : 'an EKS cluster'}: ` +
+        'a ServiceAccountIssuer is the issuer of a cluster you run yourself. Pass one of them.');
+    }
+    const issuerUrl = props.issuer?.issuerUrl ?? props.issuerUrl ?? (eksCluster
       ? issuerUrlOfCluster(this, KIND, eksCluster)
-      : fail(this, KIND, 'pass issuerUrl (the cluster\'s OIDC issuer), cluster (an eks.Cluster defined in this app) or eksV2Cluster.'));
+      : fail(this, KIND, 'pass issuerUrl (the cluster\'s OIDC issuer), cluster (an eks.Cluster defined in this app), eksV2Cluster, ' +
+        'or issuer (a ServiceAccountIssuer, for a cluster you run yourself).'));
     validateIssuerUrl(this, KIND, issuerUrl);
     const clientIds = props.clientIds ?? [STS_AUDIENCE];
     validateClientIds(this, KIND, clientIds);
@@ -315,6 +332,7 @@ export class IrsaCluster extends IrsaClusterBase {
       clientIdList: clientIds,
       thumbprintList: props.thumbprints,
     });
+    if (props.issuer) provider.node.addDependency(...props.issuer.servingDependencies);
 
     this.issuerUrl = issuerUrl;
     this.clientIds = clientIds;

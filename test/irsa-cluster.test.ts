@@ -282,7 +282,8 @@ describe('IrsaCluster', () => {
     });
 
     test('requires an issuer or a cluster', () => {
-      const message = (id: string) => `IrsaCluster 'Stack/${id}': pass issuerUrl (the cluster's OIDC issuer), cluster (an eks.Cluster defined in this app) or eksV2Cluster.`;
+      const message = (id: string) => `IrsaCluster 'Stack/${id}': pass issuerUrl (the cluster's OIDC issuer), cluster (an eks.Cluster defined in this app), eksV2Cluster, ` +
+        'or issuer (a ServiceAccountIssuer, for a cluster you run yourself).';
       expect(() => new IrsaCluster(stack, 'Irsa', {})).toThrow(new Error(message('Irsa')));
       expect(() => new IrsaCluster(stack, 'NoProps')).toThrow(new Error(message('NoProps')));
     });
