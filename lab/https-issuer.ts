@@ -20,7 +20,18 @@ const REQUEST_TIMEOUT_MS = 5000;
  * instead of the host's real address: everything else about the fetch (SNI, certificate check, paths) is real.
  */
 export async function serveIssuers(issuers: LocalIssuer[]): Promise<IssuerServer> {
-  const hosts = [...new Set(issuers.map(i => new URL(i.url).hostname))];
+  return serveDocuments(new Map(issuers.flatMap(issuer => [
+    [`${issuer.url}/.well-known/openid-configuration`, JSON.stringify(issuer.discoveryDocument)],
+    [`${issuer.url}/keys`, JSON.stringify(issuer.jwks)],
+  ])));
+}
+
+/**
+ * Serves `documents` (each URL's body, as `application/json`) over HTTPS on loopback, behind a certificate for the
+ * URLs' host names; any other URL answers 404.
+ */
+export async function serveDocuments(documents: ReadonlyMap<string, string>): Promise<IssuerServer> {
+  const hosts = [...new Set([...documents.keys()].map(url => new URL(url).hostname))];
   const pems = await generate([{ name: 'commonName', value: hosts[0] }], {
     keySize: 2048,
     notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
@@ -28,11 +39,9 @@ export async function serveIssuers(issuers: LocalIssuer[]): Promise<IssuerServer
   });
 
   const server = https.createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
-    const url = `https://${req.headers.host}${req.url}`;
-    const issuer = issuers.find(i => url === `${i.url}/.well-known/openid-configuration` || url === `${i.url}/keys`);
-    const body = issuer && (url.endsWith('/keys') ? issuer.jwks : issuer.discoveryDocument);
-    res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body ?? { error: 'not found' }));
+    const body = documents.get(`https://${req.headers.host}${req.url}`);
+    res.writeHead(body !== undefined ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(body ?? JSON.stringify({ error: 'not found' }));
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -45,6 +45,9 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  * - IRSA13 (error): a condition for `pods.eks.amazonaws.com` that requires a request tag EKS Pod Identity does not set
  *   (it sets `eks-cluster-arn`, `eks-cluster-name`, `kubernetes-namespace`, `kubernetes-service-account`,
  *   `kubernetes-pod-name`, `kubernetes-pod-uid`): the role can never be assumed.
+ * - IRSA14 (error): the principal is the provider of an issuer no token carries (EKS's dual-stack host
+ *   `oidc-eks.<region>.api.aws`, a trailing `/`, the discovery document's address): STS never matches it, so no pod can
+ *   assume the role.
  *
  * Each stack with roles gets one info message that says the audit ran: `IrsaChecks: 5 roles, 0 findings`.
  *

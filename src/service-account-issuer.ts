@@ -5,7 +5,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IDependable } from 'constructs';
-import { apiServerFlagsOf, commandLineOf } from './private/api-server-flags';
+import { apiServerFlagsOf, commandLineOf, k3sConfigOf, kubeadmConfigurationOf } from './private/api-server-flags';
 import { fail } from './private/construct-error';
 import { createIssuerApi } from './private/issuer-api';
 import { discoveryDocumentOf, JWKS_PATH, jwksOf } from './private/issuer-documents';
@@ -92,7 +92,7 @@ export interface ServiceAccountIssuerProps {
 }
 
 /**
- * Publishes the ServiceAccount token issuer of a cluster you run yourself (kubeadm, k3s, kops, kind, …), so that IAM
+ * Publishes the ServiceAccount token issuer of a cluster you run yourself (kubeadm, k3s, …), so that IAM
  * can trust it: its OIDC discovery document and JWKS, served over HTTPS by an API Gateway REST API with mock
  * integrations (no Lambda function, no custom resource), and written into the cloud assembly as files. Each key's ID
  * is the one kube-apiserver puts in its tokens.
@@ -129,6 +129,15 @@ export class ServiceAccountIssuer extends Construct {
 
   /** The file in the cloud assembly that holds the JWKS. */
   public readonly jwksFileName: string;
+
+  /**
+   * The file in the cloud assembly with the flags as a kubeadm `ClusterConfiguration` (v1beta4, `apiServer.extraArgs`),
+   * written when the issuer URL is known at synthesis.
+   */
+  public readonly kubeadmConfigFileName: string;
+
+  /** The file in the cloud assembly with the flags as `kube-apiserver-arg` of a k3s server's config.yaml (when the issuer URL is known). */
+  public readonly k3sConfigFileName: string;
 
   /** The API that serves the documents, unless `issuerUrl` is given. */
   public readonly restApi?: apigateway.RestApi;
@@ -170,13 +179,14 @@ export class ServiceAccountIssuer extends Construct {
     this.discoveryDocument = documents.discoveryDocument;
     this.jwks = documents.jwks;
     this.keyIds = keys.map(key => key.kid);
-    this.apiServerFlags = commandLineOf(apiServerFlagsOf({
+    const flags = apiServerFlagsOf({
       issuerUrl,
       formerIssuerUrls,
       jwksUri: this.jwksUri,
       keyFiles: props.apiServerKeyFiles ?? [KUBEADM_PUBLIC_KEY_FILE],
       signingKeyFile: props.apiServerSigningKeyFile ?? KUBEADM_SIGNING_KEY_FILE,
-    }));
+    });
+    this.apiServerFlags = commandLineOf(flags);
     validateKeyFiles(this, props.apiServerKeyFiles, keys.length);
 
     new CfnOutput(this, 'IssuerUrl', { description: 'The ServiceAccount token issuer URL (--service-account-issuer)', value: issuerUrl });
@@ -189,12 +199,16 @@ export class ServiceAccountIssuer extends Construct {
     const fileStem = `${stack.artifactId}.${this.node.path.slice(stack.node.path.length + 1).replace(/\//g, '.')}`;
     this.discoveryDocumentFileName = `${fileStem}.openid-configuration.json`;
     this.jwksFileName = `${fileStem}.jwks.json`;
+    this.kubeadmConfigFileName = `${fileStem}.kubeadm.yaml`;
+    this.k3sConfigFileName = `${fileStem}.k3s-config.yaml`;
     attachCustomSynthesis(this, {
       onSynthesize: session => {
         fs.writeFileSync(path.join(session.outdir, this.jwksFileName), this.jwks);
         // A document holding a deploy-time value cannot be a file; its URL is the IssuerUrl output once deployed.
         if (!Token.isUnresolved(this.discoveryDocument)) {
           fs.writeFileSync(path.join(session.outdir, this.discoveryDocumentFileName), this.discoveryDocument);
+          fs.writeFileSync(path.join(session.outdir, this.kubeadmConfigFileName), kubeadmConfigurationOf(flags));
+          fs.writeFileSync(path.join(session.outdir, this.k3sConfigFileName), k3sConfigOf(flags));
         }
       },
     });

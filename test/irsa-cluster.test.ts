@@ -265,6 +265,8 @@ describe('IrsaCluster', () => {
       [`${EKS}/.well-known/openid-configuration`, 'is the address of the issuer\'s discovery document, not the issuer'],
       [EKS.replace('/id/', '//id/'), 'has an empty path segment ("//")'],
       [`${EKS} `, 'contains white space, which no token\'s "iss" has'],
+      [EKS.replace('oidc.eks.eu-west-2.amazonaws.com', 'oidc-eks.eu-west-2.api.aws'), 'is the dual-stack host of an EKS issuer, which EKS tokens ' +
+        'never carry in "iss" (they name oidc.eks.eu-west-2.amazonaws.com; the dual-stack host only serves the same documents over IPv6)'],
     ])('refuses issuer %j, a form no token carries, and names the one tokens carry', (issuerUrl, problem) => {
       expect(() => new IrsaCluster(stack, 'Irsa', { issuerUrl })).toThrow(new Error(`IrsaCluster 'Stack/Irsa': issuerUrl ${JSON.stringify(issuerUrl)} ` +
         `${problem}, so no token could match the role's trust. Use "${EKS}".`));

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
@@ -101,6 +102,10 @@ describe('ServiceAccountIssuer', () => {
         '--service-account-signing-key-file=/etc/kubernetes/pki/sa.key',
     });
     expect(template.toJSON()).toMatchSnapshot();
+    // The README shows these flags for its example, which is this one.
+    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
+    const shown = /\*\*The API server's side\.\*\*[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(shown).toBe(issuer.apiServerFlags.join('\n') + '\n');
   });
 
   test('writes both documents into the cloud assembly, byte for byte what the API serves; the JWKS alone when the URL is known at deploy time', () => {
@@ -122,6 +127,29 @@ describe('ServiceAccountIssuer', () => {
     expect(fs.readFileSync(path.join(out, served.jwksFileName), 'utf8')).toBe(bodies.jwks);
     expect(fs.readFileSync(path.join(out, 'Other.Issuer.jwks.json'), 'utf8')).toBe(deployTime.jwks);
     expect(fs.existsSync(path.join(out, 'Other.Issuer.openid-configuration.json'))).toBe(false);
+  });
+
+  test('no private key material reaches the template or the cloud assembly, even when one was offered and refused', () => {
+    // GIVEN
+    const stack = testStack();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    expect(() => new ServiceAccountIssuer(stack, 'Refused', { publicKeys: [privatePem] })).toThrow(/is a private key/);
+    new ServiceAccountIssuer(stack, 'Issuer', { publicKeys: [RSA_2048_PUBLIC_KEY, EC_P256_PUBLIC_KEY], issuerUrl: 'https://oidc.example.com' });
+
+    // WHEN
+    const out = (stack.node.scope as any).synth().directory;
+
+    // THEN
+    const files = fs.readdirSync(out);
+    expect(files).toEqual(expect.arrayContaining(['Stack.Issuer.jwks.json', 'Stack.Issuer.kubeadm.yaml', 'Stack.Issuer.k3s-config.yaml']));
+    const privateBody = privatePem.split('\n')[1];
+    for (const file of files.filter(name => fs.statSync(path.join(out, name)).isFile())) {
+      const text = fs.readFileSync(path.join(out, file), 'utf8');
+      expect(text).not.toContain('PRIVATE KEY');
+      expect(text).not.toContain(privateBody);
+    }
+    expect(fs.readFileSync(path.join(out, 'Stack.Issuer.kubeadm.yaml'), 'utf8')).toContain('value: "https://oidc.example.com"');
   });
 
   test('for documents served elsewhere: creates nothing to serve them, and writes both files for the URL given', () => {

@@ -13,7 +13,21 @@ const REQUEST_TIMEOUT_MS = 5000;
  * `Accept: application/json`.
  */
 export function apiServerKeys(server: string, ca: Buffer): JwksSource {
-  const getJson = (url: string) => new Promise<any>((resolve, reject) => {
+  const getJson = (url: string) => getAnonymously(url, ca);
+  return {
+    async fetchJwks(issuerUrl: string): Promise<JSONWebKeySet> {
+      const discovery = await getJson(`${server}/.well-known/openid-configuration`);
+      if (discovery.issuer !== issuerUrl) {
+        throw new Error(`the API server's discovery document names issuer ${discovery.issuer}, not ${issuerUrl}`);
+      }
+      return getJson(discovery.jwks_uri);
+    },
+  };
+}
+
+/** GETs `url` as an anonymous client trusting `ca`, and parses its JSON body. */
+export function getAnonymously(url: string, ca: Buffer): Promise<any> {
+  return new Promise<any>((resolve, reject) => {
     const request = https.get(url, { ca, timeout: REQUEST_TIMEOUT_MS, headers: { accept: '*/*' } }, response => {
       let data = '';
       response.on('data', chunk => (data += chunk));
@@ -24,13 +38,4 @@ export function apiServerKeys(server: string, ca: Buffer): JwksSource {
     request.on('timeout', () => request.destroy(new Error(`GET ${url} timed out`)));
     request.on('error', reject);
   });
-  return {
-    async fetchJwks(issuerUrl: string): Promise<JSONWebKeySet> {
-      const discovery = await getJson(`${server}/.well-known/openid-configuration`);
-      if (discovery.issuer !== issuerUrl) {
-        throw new Error(`the API server's discovery document names issuer ${discovery.issuer}, not ${issuerUrl}`);
-      }
-      return getJson(discovery.jwks_uri);
-    },
-  };
 }

@@ -12,6 +12,11 @@ export interface KubeLabOptions {
   readonly signingKeyType?: 'rsa' | 'ecdsa';
   /** A PEM private key file to sign with instead. */
   readonly signingKeyFile?: string;
+  /**
+   * kube-apiserver's service-account flags, `--name=value`, instead of the lab's own (`issuerUrl` is then not used, and
+   * `signingKeyFile` must be the key of their `--service-account-signing-key-file`).
+   */
+  readonly apiServerFlags?: string[];
   /** The webhook's `--service-account-lookup-grace-period`, in milliseconds. @default 0 (upstream's default) */
   readonly webhookLookupGraceMs?: number;
 }
@@ -45,6 +50,7 @@ export class KubeLab {
     if (options.issuerUrl) args.push('--issuer', options.issuerUrl);
     if (options.signingKeyType) args.push('--signing-key-type', options.signingKeyType);
     if (options.signingKeyFile) args.push('--signing-key', options.signingKeyFile);
+    for (const flag of options.apiServerFlags ?? []) args.push('--api-server-flag', flag);
     if (options.webhookLookupGraceMs) args.push('--webhook-lookup-grace-period', `${options.webhookLookupGraceMs}ms`);
     const child = spawn(binaries.controlPlane, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));

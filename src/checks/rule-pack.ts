@@ -4,6 +4,7 @@ import { IRSA10 } from './irsa10-pod-identity-without-tag-session';
 import { IRSA11 } from './irsa11-pod-identity-subject-not-pinned';
 import { IRSA12 } from './irsa12-pod-identity-cluster-not-pinned';
 import { IRSA13 } from './irsa13-pod-identity-unknown-session-tag';
+import { IRSA14 } from './irsa14-issuer-never-issued';
 import { IRSA2 } from './irsa2-audience-not-pinned';
 import { IRSA3 } from './irsa3-weak-operator';
 import { IRSA4 } from './irsa4-namespace-wildcard';
@@ -16,7 +17,7 @@ import { Finding, TrustRule } from './trust-rule';
 import { StackValues } from '../private/stack-values';
 
 /** The rules of IrsaChecks, in the order of their IDs: the table the reporting, the doc comment and the README follow. */
-export const IRSA_RULES: readonly TrustRule[] = [IRSA1, IRSA2, IRSA3, IRSA4, IRSA5, IRSA6, IRSA7, IRSA8, IRSA9, IRSA10, IRSA11, IRSA12, IRSA13];
+export const IRSA_RULES: readonly TrustRule[] = [IRSA1, IRSA2, IRSA3, IRSA4, IRSA5, IRSA6, IRSA7, IRSA8, IRSA9, IRSA10, IRSA11, IRSA12, IRSA13, IRSA14];
 
 /**
  * Checks a role's trust policy (already read with `values`) against every rule. Only `Allow` statements that let an

@@ -1,6 +1,6 @@
 /*
  * The kube-apiserver flags of a cluster whose ServiceAccount tokens IAM trusts, and the same list written the way
- * kubeadm, k3s, kind and kops take them. One list makes every form, so the forms cannot disagree.
+ * kubeadm and k3s take them. One list makes every form, so the forms cannot disagree.
  */
 
 /** One kube-apiserver flag: its name without `--`, and its value. */
@@ -55,39 +55,6 @@ export function kubeadmConfigurationOf(flags: ApiServerFlag[]): string {
 /** The `kube-apiserver-arg` entries of a k3s (or RKE2) server's /etc/rancher/k3s/config.yaml. */
 export function k3sConfigOf(flags: ApiServerFlag[]): string {
   return ['kube-apiserver-arg:', ...flags.map(flag => `  - ${quoted(`${flag.name}=${flag.value}`)}`), ''].join('\n');
-}
-
-/** A kind `Cluster` whose control-plane node's kubeadm `ClusterConfiguration` gets the flags. */
-export function kindConfigOf(flags: ApiServerFlag[]): string {
-  return [
-    'kind: Cluster',
-    'apiVersion: kind.x-k8s.io/v1alpha4',
-    'nodes:',
-    '  - role: control-plane',
-    '    kubeadmConfigPatches:',
-    '      - |',
-    ...kubeadmConfigurationOf(flags).trimEnd().split('\n').filter(line => !line.startsWith('apiVersion:')).map(line => `        ${line}`),
-    '',
-  ].join('\n');
-}
-
-/**
- * The part of a kops `Cluster` spec that sets the flags. kops keeps the signing keys itself, so the key files are
- * not in it, and it names the former issuers `additionalServiceAccountIssuers`.
- */
-export function kopsClusterSpecOf(flags: ApiServerFlag[]): string {
-  const values = (name: string) => flags.filter(flag => flag.name === name).map(flag => flag.value);
-  const [issuer, ...former] = values('service-account-issuer');
-  return [
-    'spec:',
-    '  kubeAPIServer:',
-    `    serviceAccountIssuer: ${quoted(issuer)}`,
-    ...(former.length ? ['    additionalServiceAccountIssuers:', ...former.map(value => `      - ${quoted(value)}`)] : []),
-    `    serviceAccountJWKSURI: ${quoted(values('service-account-jwks-uri')[0])}`,
-    '    apiAudiences:',
-    ...values('api-audiences')[0].split(',').map(value => `      - ${quoted(value)}`),
-    '',
-  ].join('\n');
 }
 
 /** A YAML double-quoted scalar (JSON's string syntax is YAML's). */

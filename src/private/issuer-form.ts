@@ -5,6 +5,9 @@
  * forms synthesizes and deploys, but no pod can ever assume the role.
  */
 
+/** EKS's dual-stack issuer host, `oidc-eks.<region>.api.aws`, which serves the documents of `oidc.eks.<region>.amazonaws.com`. */
+const EKS_DUAL_STACK_HOST = /^oidc-eks\.([a-z0-9-]+)\.api\.aws(?=\/|$)/i;
+
 /** What is wrong with an issuer's form, and the issuer (without `https://`) that tokens would carry instead. */
 export interface IssuerFormProblem {
   readonly problem: string;
@@ -23,5 +26,13 @@ export function issuerFormProblem(issuer: string): IssuerFormProblem | undefined
     };
   }
   if (issuer.includes('//')) return { problem: 'has an empty path segment ("//")', issued: issuer.replace(/\/{2,}/g, '/') };
+  const dualStack = EKS_DUAL_STACK_HOST.exec(issuer);
+  if (dualStack) {
+    return {
+      problem: `is the dual-stack host of an EKS issuer, which EKS tokens never carry in "iss" (they name oidc.eks.${dualStack[1]}.amazonaws.com; ` +
+        'the dual-stack host only serves the same documents over IPv6)',
+      issued: `oidc.eks.${dualStack[1]}.amazonaws.com${issuer.slice(dualStack[0].length)}`,
+    };
+  }
   return undefined;
 }

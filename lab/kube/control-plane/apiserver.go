@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"slices"
+	"strings"
 
 	"github.com/spf13/pflag"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
@@ -24,6 +27,8 @@ type apiServerConfig struct {
 	issuer                string
 	key                   *signingKey
 	serviceAccountJWKSURI string
+	// The service-account flags exactly as given (by the ServiceAccountIssuer construct), instead of the lab's own.
+	serviceAccountFlags []string
 }
 
 // The audience the API server accepts for its own authentication; ServiceAccount tokens for AWS ask for
@@ -44,17 +49,47 @@ func (c apiServerConfig) flags() []string {
 		"--client-ca-file=" + c.caFile,
 		"--authorization-mode=RBAC",
 		"--service-cluster-ip-range=10.96.0.0/16",
-		// The five flags of a cluster that issues ServiceAccount tokens for IAM (see the README's self-managed part).
-		"--service-account-issuer=" + c.issuer,
-		"--service-account-key-file=" + c.key.publicFile,
-		"--service-account-signing-key-file=" + c.key.privateFile,
-		"--api-audiences=" + apiAudience,
 		"--profiling=false",
 	}
+	if len(c.serviceAccountFlags) > 0 {
+		return append(flags, c.serviceAccountFlags...)
+	}
+	// The five flags of a cluster that issues ServiceAccount tokens for IAM (see the README's self-managed part).
+	flags = append(flags,
+		"--service-account-issuer="+c.issuer,
+		"--service-account-key-file="+c.key.publicFile,
+		"--service-account-signing-key-file="+c.key.privateFile,
+		"--api-audiences="+apiAudience,
+	)
 	if c.serviceAccountJWKSURI != "" {
 		flags = append(flags, "--service-account-jwks-uri="+c.serviceAccountJWKSURI)
 	}
 	return flags
+}
+
+// The flags --api-server-flag may set: those of the issuer's part, which the ServiceAccountIssuer construct gives.
+var serviceAccountFlagNames = []string{
+	"service-account-issuer", "service-account-jwks-uri", "api-audiences", "service-account-key-file", "service-account-signing-key-file",
+}
+
+// issuerOfFlags checks flags given with --api-server-flag and returns the issuer the API server signs with: the first
+// --service-account-issuer.
+func issuerOfFlags(flags []string) (string, error) {
+	issuer := ""
+	for _, flag := range flags {
+		name, value, ok := strings.Cut(strings.TrimPrefix(flag, "--"), "=")
+		if !ok || !strings.HasPrefix(flag, "--") || !slices.Contains(serviceAccountFlagNames, name) {
+			return "", fmt.Errorf("--api-server-flag %s: give --name=value with one of the service-account flags (%s)",
+				flag, strings.Join(serviceAccountFlagNames, ", "))
+		}
+		if name == "service-account-issuer" && issuer == "" {
+			issuer = value
+		}
+	}
+	if issuer == "" {
+		return "", errors.New("--api-server-flag: the flags have no --service-account-issuer")
+	}
+	return issuer, nil
 }
 
 // startAPIServer runs kube-apiserver in this process until ctx ends. It does what the kube-apiserver command does

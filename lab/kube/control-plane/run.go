@@ -26,6 +26,7 @@ type runOptions struct {
 	kubeconfig, webhookBinary, issuer, jwksURI, signingKey, signingKeyType, logFile string
 	port                                                                            int
 	webhookLookupGracePeriod                                                        time.Duration
+	apiServerFlags                                                                  []string
 }
 
 func parseRunOptions(args []string) (runOptions, error) {
@@ -38,6 +39,11 @@ func parseRunOptions(args []string) (runOptions, error) {
 	fs.StringVar(&o.signingKey, "signing-key", "", "a PEM private key (RSA >= 2048 bits or ECDSA P-256) to sign ServiceAccount tokens with (default: a new one)")
 	fs.StringVar(&o.signingKeyType, "signing-key-type", "rsa", "the kind of key to generate when --signing-key is not given: rsa (2048 bits, RS256) or ecdsa (P-256, ES256)")
 	fs.DurationVar(&o.webhookLookupGracePeriod, "webhook-lookup-grace-period", 0, "the webhook's --service-account-lookup-grace-period: how long it waits for a ServiceAccount its cache lacks (0, its default: not at all)")
+	fs.Func("api-server-flag", "a service-account flag of kube-apiserver, --name=value, used instead of the lab's own (repeat it; "+
+		"with it, --issuer and --jwks-uri are not used, and --signing-key must be the key the flags sign with)", func(value string) error {
+		o.apiServerFlags = append(o.apiServerFlags, value)
+		return nil
+	})
 	fs.IntVar(&o.port, "port", 0, "the API server's port on 127.0.0.1 (0: one the system chooses)")
 	fs.StringVar(&o.logFile, "log", "", "where the components log (default: control-plane.log in the run's temp directory, removed on exit)")
 	if err := fs.Parse(args); err != nil {
@@ -49,6 +55,17 @@ func parseRunOptions(args []string) (runOptions, error) {
 	var err error
 	if o.kubeconfig, err = filepath.Abs(o.kubeconfig); err != nil {
 		return o, err
+	}
+	if len(o.apiServerFlags) > 0 {
+		if o.issuer != "" || o.jwksURI != "" {
+			return o, errors.New("--api-server-flag sets the issuer: leave out --issuer and --jwks-uri")
+		}
+		if o.signingKey == "" {
+			return o, errors.New("--api-server-flag needs --signing-key: the key of its --service-account-signing-key-file, which the controller manager signs with too")
+		}
+		if o.issuer, err = issuerOfFlags(o.apiServerFlags); err != nil {
+			return o, err
+		}
 	}
 	if o.issuer != "" && !strings.HasPrefix(o.issuer, "https://") {
 		return o, fmt.Errorf("--issuer %s: IAM trusts only https:// issuers", o.issuer)
@@ -158,7 +175,7 @@ func start(parent context.Context, o runOptions, dir string, log io.Writer) (*cl
 	}
 	c.apiServer, err = startAPIServer(ctx, apiServerConfig{
 		listener: listener, port: port, etcdURL: etcdURL, serving: serving, caFile: caFile,
-		issuer: issuer, key: key, serviceAccountJWKSURI: o.jwksURI,
+		issuer: issuer, key: key, serviceAccountJWKSURI: o.jwksURI, serviceAccountFlags: o.apiServerFlags,
 	})
 	if err != nil {
 		return c, err
