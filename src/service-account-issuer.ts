@@ -16,6 +16,9 @@ const KIND = 'ServiceAccountIssuer';
 /** Where kubeadm keeps the ServiceAccount key pair (and where the flags point unless told otherwise). */
 const KUBEADM_PUBLIC_KEY_FILE = '/etc/kubernetes/pki/sa.pub';
 const KUBEADM_SIGNING_KEY_FILE = '/etc/kubernetes/pki/sa.key';
+/** Where k3s keeps them: it verifies with service.key and signs with service.current.key. */
+const K3S_KEY_FILE = '/var/lib/rancher/k3s/server/tls/service.key';
+const K3S_SIGNING_KEY_FILE = '/var/lib/rancher/k3s/server/tls/service.current.key';
 /** A DNS name: labels of letters, digits and hyphens, at least two, lower case (IAM compares issuers byte for byte). */
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -61,7 +64,8 @@ export interface ServiceAccountIssuerProps {
   /**
    * The issuer URL, when you serve the documents yourself (an S3 bucket, kops' discovery store): nothing is created
    * to serve them, and the cloud assembly has the two files to copy to `<issuerUrl>/.well-known/openid-configuration`
-   * and `<issuerUrl>/openid/v1/jwks`.
+   * and `<issuerUrl>/openid/v1/jwks`. Copy them before the OIDC provider is deployed: IAM fetches them when it
+   * creates it.
    *
    * @default - the issuer is served by an API Gateway REST API created here
    */
@@ -70,6 +74,10 @@ export interface ServiceAccountIssuerProps {
   /**
    * Issuers the API server signed with before, whose tokens it keeps accepting during a move (each becomes a further
    * `--service-account-issuer`, after the one it signs with, and an API audience).
+   *
+   * A cluster that runs already has an issuer (kubeadm's and k3s' default is
+   * `https://kubernetes.default.svc.cluster.local`): list it here, or the pods' current tokens stop authenticating to
+   * the API server until they are renewed.
    *
    * @default - none
    */
@@ -136,7 +144,10 @@ export class ServiceAccountIssuer extends Construct {
    */
   public readonly kubeadmConfigFileName: string;
 
-  /** The file in the cloud assembly with the flags as `kube-apiserver-arg` of a k3s server's config.yaml (when the issuer URL is known). */
+  /**
+   * The file in the cloud assembly with the flags as `kube-apiserver-arg` of a k3s server's config.yaml (when the issuer
+   * URL is known), with k3s' key files unless `apiServerKeyFiles` and `apiServerSigningKeyFile` say otherwise.
+   */
   public readonly k3sConfigFileName: string;
 
   /** The API that serves the documents, unless `issuerUrl` is given. */
@@ -154,7 +165,8 @@ export class ServiceAccountIssuer extends Construct {
     if (props.domain) validateDomainName(this, props.domain.domainName);
     if (props.issuerUrl !== undefined) validateServedIssuer(this, 'issuerUrl', props.issuerUrl);
     const formerIssuerUrls = props.formerIssuerUrls ?? [];
-    formerIssuerUrls.forEach((url, i) => validateServedIssuer(this, `formerIssuerUrls[${i}]`, url));
+    formerIssuerUrls.forEach((url, i) => validateFormerIssuer(this, `formerIssuerUrls[${i}]`, url));
+    validateKeyFiles(this, props.apiServerKeyFiles, props.apiServerSigningKeyFile, keys.length);
 
     const documentsFor = (issuerUrl: string) => ({
       discoveryDocument: discoveryDocumentOf(issuerUrl, `${issuerUrl}${JWKS_PATH}`, keys),
@@ -187,7 +199,13 @@ export class ServiceAccountIssuer extends Construct {
       signingKeyFile: props.apiServerSigningKeyFile ?? KUBEADM_SIGNING_KEY_FILE,
     });
     this.apiServerFlags = commandLineOf(flags);
-    validateKeyFiles(this, props.apiServerKeyFiles, keys.length);
+    const k3sFlags = apiServerFlagsOf({
+      issuerUrl,
+      formerIssuerUrls,
+      jwksUri: this.jwksUri,
+      keyFiles: props.apiServerKeyFiles ?? [K3S_KEY_FILE],
+      signingKeyFile: props.apiServerSigningKeyFile ?? K3S_SIGNING_KEY_FILE,
+    });
 
     new CfnOutput(this, 'IssuerUrl', { description: 'The ServiceAccount token issuer URL (--service-account-issuer)', value: issuerUrl });
     new CfnOutput(this, 'ApiServerFlags', {
@@ -208,7 +226,7 @@ export class ServiceAccountIssuer extends Construct {
         if (!Token.isUnresolved(this.discoveryDocument)) {
           fs.writeFileSync(path.join(session.outdir, this.discoveryDocumentFileName), this.discoveryDocument);
           fs.writeFileSync(path.join(session.outdir, this.kubeadmConfigFileName), kubeadmConfigurationOf(flags));
-          fs.writeFileSync(path.join(session.outdir, this.k3sConfigFileName), k3sConfigOf(flags));
+          fs.writeFileSync(path.join(session.outdir, this.k3sConfigFileName), k3sConfigOf(k3sFlags));
         }
       },
     });
@@ -231,16 +249,27 @@ function validateServedIssuer(scope: Construct, prop: string, url: string): void
     fail(scope, KIND, `${prop} must be a literal: the API server is configured with it, and every token carries it.`);
   }
   validateIssuerUrl(scope, KIND, url);
-  if (/[$#]/.test(url)) fail(scope, KIND, `${prop} ${JSON.stringify(url)} has a "$" or "#"; use a URL without them.`);
+  if (/[$#,]/.test(url)) fail(scope, KIND, `${prop} ${JSON.stringify(url)} has a "$", "#" or ","; use a URL without them.`);
 }
 
-function validateKeyFiles(scope: Construct, keyFiles: string[] | undefined, keyCount: number): void {
+/** An issuer the API server signed with before: IAM never sees it, but it is a flag value and one of a list of audiences. */
+function validateFormerIssuer(scope: Construct, prop: string, url: string): void {
+  if (Token.isUnresolved(url)) fail(scope, KIND, `${prop} must be a literal: it is a flag of the API server.`);
+  if (url === '' || /[\s,]/.test(url)) {
+    fail(scope, KIND, `${prop} ${JSON.stringify(url)} must be the former --service-account-issuer exactly, without white space or ",".`);
+  }
+}
+
+function validateKeyFiles(scope: Construct, keyFiles: string[] | undefined, signingKeyFile: string | undefined, keyCount: number): void {
+  if (signingKeyFile !== undefined && signingKeyFile.trim() === '') {
+    fail(scope, KIND, `apiServerSigningKeyFile is empty. Give the path of the private key the API server signs with, or leave it out for kubeadm's ${KUBEADM_SIGNING_KEY_FILE}.`);
+  }
   if (keyFiles === undefined) return;
   if (keyFiles.length === 0) {
     fail(scope, KIND, `apiServerKeyFiles is empty; the API server needs at least one --service-account-key-file. Leave it out for kubeadm's ${KUBEADM_PUBLIC_KEY_FILE}.`);
   }
   if (keyFiles.length > keyCount) {
-    fail(scope, KIND, `apiServerKeyFiles has ${keyFiles.length} files but publicKeys only ${keyCount} keys: tokens signed by a key ` +
+    fail(scope, KIND, `apiServerKeyFiles has more files (${keyFiles.length}) than publicKeys has keys (${keyCount}): tokens signed by a key ` +
       'the issuer does not publish are accepted by the API server and refused by STS. Publish every key the API server accepts.');
   }
 }

@@ -96,6 +96,8 @@ describe('ServiceAccountIssuer', () => {
     });
     template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { DomainName: Match.anyValue(), Stage: Match.anyValue() });
     template.hasResourceProperties('AWS::Route53::RecordSet', { Name: `${DOMAIN}.`, Type: 'A', HostedZoneId: 'Z0123456789' });
+    template.hasOutput('IssuerDomainTargetCDC09215', { Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IssuerApiDomain'), 'RegionalDomainName'] } });
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['IssuerApiServerFlagsB367E2F7', 'IssuerDomainTargetCDC09215', 'IssuerIssuerUrl13B08C1D']);
     template.hasOutput('IssuerApiServerFlagsB367E2F7', {
       Value: `--service-account-issuer=https://${DOMAIN} --service-account-jwks-uri=https://${DOMAIN}/openid/v1/jwks ` +
         `--api-audiences=https://${DOMAIN} --service-account-key-file=/etc/kubernetes/pki/sa.pub ` +
@@ -149,7 +151,9 @@ describe('ServiceAccountIssuer', () => {
       expect(text).not.toContain('PRIVATE KEY');
       expect(text).not.toContain(privateBody);
     }
-    expect(fs.readFileSync(path.join(out, 'Stack.Issuer.kubeadm.yaml'), 'utf8')).toContain('value: "https://oidc.example.com"');
+    expect(fs.readFileSync(path.join(out, 'Stack.Issuer.kubeadm.yaml'), 'utf8')).toContain('value: "/etc/kubernetes/pki/sa.key"');
+    expect(fs.readFileSync(path.join(out, 'Stack.Issuer.k3s-config.yaml'), 'utf8'))
+      .toContain('"service-account-signing-key-file=/var/lib/rancher/k3s/server/tls/service.current.key"');
   });
 
   test('for documents served elsewhere: creates nothing to serve them, and writes both files for the URL given', () => {
@@ -220,16 +224,18 @@ describe('ServiceAccountIssuer', () => {
     expect(make({ issuerUrl: 'https://oidc.example.com#a' })).toThrow('must not contain a query string or fragment');
     expect(make({ issuerUrl: `https://oidc.example.com/${'a'.repeat(240)}` })).toThrow('is 265 characters long; IAM accepts at most 255.');
     expect(make({ issuerUrl: 'https://oidc.example.com/$x' }))
-      .toThrow(`${prefix}issuerUrl "https://oidc.example.com/$x" has a "$" or "#"; use a URL without them.`);
+      .toThrow(`${prefix}issuerUrl "https://oidc.example.com/$x" has a "$", "#" or ","; use a URL without them.`);
+    expect(make({ apiServerSigningKeyFile: ' ' })).toThrow(`${prefix}apiServerSigningKeyFile is empty.`);
+    expect(make({ formerIssuerUrls: ['https://a.example.com,https://b.example.com'] })).toThrow(`${prefix}formerIssuerUrls[0] ` +
+      '"https://a.example.com,https://b.example.com" must be the former --service-account-issuer exactly, without white space or ",".');
     expect(make({ domain: { domainName: 'https://oidc.example.com', certificate } })).toThrow(`${prefix}domain.domainName "https://oidc.example.com" ` +
       'is not a host name in lower case (such as "oidc.example.com"): give the name alone, without "https://", a path or a port.');
     expect(make({ domain: { domainName: 'OIDC.example.com', certificate } })).toThrow('is not a host name in lower case');
     expect(make({ issuerUrl: 'https://a.example.com', formerIssuerUrls: ['https://a.example.com'] }))
       .toThrow(`${prefix}formerIssuerUrls has the issuer itself (https://a.example.com). List only the issuers the API server signed with before.`);
-    expect(make({ formerIssuerUrls: ['https://old.example.com/'] })).toThrow('"https://old.example.com/" ends in "/"');
     expect(make({ apiServerKeyFiles: [] })).toThrow(`${prefix}apiServerKeyFiles is empty; the API server needs at least one ` +
       '--service-account-key-file. Leave it out for kubeadm\'s /etc/kubernetes/pki/sa.pub.');
-    expect(make({ apiServerKeyFiles: ['/a.pub', '/b.pub'] })).toThrow(`${prefix}apiServerKeyFiles has 2 files but publicKeys only 1 keys: tokens signed by a key ` +
+    expect(make({ apiServerKeyFiles: ['/a.pub', '/b.pub'] })).toThrow(`${prefix}apiServerKeyFiles has more files (2) than publicKeys has keys (1): tokens signed by a key ` +
       'the issuer does not publish are accepted by the API server and refused by STS. Publish every key the API server accepts.');
   });
 });

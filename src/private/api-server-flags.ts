@@ -52,7 +52,7 @@ export function kubeadmConfigurationOf(flags: ApiServerFlag[]): string {
   ].join('\n');
 }
 
-/** The `kube-apiserver-arg` entries of a k3s (or RKE2) server's /etc/rancher/k3s/config.yaml. */
+/** The `kube-apiserver-arg` entries of a k3s server's /etc/rancher/k3s/config.yaml. */
 export function k3sConfigOf(flags: ApiServerFlag[]): string {
   return ['kube-apiserver-arg:', ...flags.map(flag => `  - ${quoted(`${flag.name}=${flag.value}`)}`), ''].join('\n');
 }

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -45,6 +45,9 @@ export function createIssuerApi(scope: Construct, domain: IssuerApiDomain | unde
     cloudWatchRole: false,
     deployOptions: { stageName: ISSUER_STAGE, throttlingRateLimit: THROTTLE_RATE, throttlingBurstLimit: THROTTLE_BURST },
   });
+  // Its own `Endpoint` output would name the disabled endpoint, or the stage URL with a trailing "/", which no token
+  // carries: the issuer's `IssuerUrl` output is the URL to use.
+  restApi.node.tryRemoveChild('Endpoint');
   const serving: IDependable[] = [restApi.deploymentStage];
   let issuerUrl: string;
   if (domain) {
@@ -55,6 +58,10 @@ export function createIssuerApi(scope: Construct, domain: IssuerApiDomain | unde
       securityPolicy: apigateway.SecurityPolicy.TLS_1_2,
     });
     serving.push(domainName);
+    new CfnOutput(scope, 'DomainTarget', {
+      description: `Point ${domain.domainName} here (a CNAME or alias record) before the OIDC provider is created: IAM fetches the documents then`,
+      value: domainName.domainNameAliasDomainName,
+    });
     if (domain.hostedZone) {
       serving.push(new route53.ARecord(scope, 'AliasRecord', {
         zone: domain.hostedZone,

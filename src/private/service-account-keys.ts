@@ -67,7 +67,7 @@ function publishedKeyOf(scope: IConstruct, kind: string, pem: string, where: str
     fail(scope, kind, `${where} holds ${blocks.length} PEM blocks (${blocks.join(', ')}). Give each key as its own entry of publicKeys.`);
   }
   if (!PUBLIC_LABELS.includes(blocks[0])) {
-    fail(scope, kind, `${where} is a "${blocks[0]}" PEM block, not a public key. Give a "PUBLIC KEY" block. ${HOW_TO_GET_PUBLIC_KEY}`);
+    fail(scope, kind, `${where} is a PEM block labelled "${blocks[0]}", not a public key. Give a "PUBLIC KEY" block. ${HOW_TO_GET_PUBLIC_KEY}`);
   }
   let key: KeyObject;
   try {
@@ -92,7 +92,9 @@ function publishedKeyFrom(scope: IConstruct, kind: string, key: KeyObject, where
   }
   const curve = key.asymmetricKeyType === 'ec' ? EC_ALGORITHMS[key.asymmetricKeyDetails?.namedCurve ?? ''] : undefined;
   if (!curve) {
-    const what = key.asymmetricKeyType === 'ec' ? `an ECDSA key on curve ${key.asymmetricKeyDetails?.namedCurve}` : `a key of type ${key.asymmetricKeyType}`;
+    const what = key.asymmetricKeyType === 'ec'
+      ? `an ECDSA key on curve ${key.asymmetricKeyDetails?.namedCurve ?? '(explicit parameters)'}`
+      : `a key of type ${key.asymmetricKeyType}`;
     fail(scope, kind, `${where} is ${what}; kube-apiserver signs ServiceAccount tokens only with RSA (2048 bits or more) ` +
       'or ECDSA on P-256, P-384 or P-521. Generate a signing key of one of those kinds.');
   }

@@ -22,7 +22,7 @@ describe('IRSA14: the provider of an issuer no token carries', () => {
     expect(reported[0].message).toBe(`[IRSA14] Role 'Stack/Role': Statement[0] trusts "${arn}", whose issuer "${DUAL_STACK}" is the ` +
       'dual-stack host of an EKS issuer, which EKS tokens never carry in "iss" (they name oidc.eks.eu-west-2.amazonaws.com; the dual-stack ' +
       'host only serves the same documents over IPv6): STS finds the provider by the token\'s "iss", so it never vouches for a token and ' +
-      `the role can never be assumed. Trust the provider of "${ISSUED}" instead, with condition keys "${ISSUED}:sub" and ":aud".`);
+      `the role can never be assumed. Trust the provider of "${ISSUED}" instead, with condition keys "${ISSUED}:sub" and "${ISSUED}:aud".`);
   });
 
   test('IRSA14: reads the URL of a hand-written provider resource in the stack', () => {

@@ -141,6 +141,8 @@ describe('ServiceAccountIssuer with the real kube-apiserver', () => {
     try {
       newToken = await tokenOf(lab, 'app');
       expect(await getAnonymously(`${lab.server}/openid/v1/jwks`, lab.ca)).toEqual(JSON.parse(both.issuer.jwks));
+      // Two kinds of key: the algorithms are listed as the API server lists them.
+      expect(await getAnonymously(`${lab.server}/.well-known/openid-configuration`, lab.ca)).toEqual(JSON.parse(both.issuer.discoveryDocument));
     } finally {
       await lab.close();
     }

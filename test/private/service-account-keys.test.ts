@@ -2,10 +2,11 @@ import { createHash, generateKeyPairSync } from 'crypto';
 import { Stack, Token } from 'aws-cdk-lib';
 import { generate } from 'selfsigned';
 import { MAX_PUBLISHED_KEYS, publishedKeysOf } from '../../src/private/service-account-keys';
+import { testApp } from '../support/app';
 import { EC_P256_PUBLIC_KEY, EC_P384_PUBLIC_KEY, RSA_2048_PUBLIC_KEY, RSA_3072_PUBLIC_KEY } from '../support/public-keys';
 
 const KIND = 'ServiceAccountIssuer';
-const scope = () => new Stack(undefined, 'Stack');
+const scope = () => new Stack(testApp(), 'Stack');
 const keysOf = (publicKeys: string[]) => publishedKeysOf(scope(), KIND, publicKeys);
 const refusal = (message: string) => new Error(`${KIND} 'Stack': ${message}`);
 const HOW = 'Give the public half of the API server\'s --service-account-signing-key-file (`openssl pkey -in sa.key -pubout`), ' +
@@ -36,6 +37,8 @@ describe('publishedKeysOf', () => {
     expect(p384.jwk).toMatchObject({ kty: 'EC', crv: 'P-384', alg: 'ES384', kid: kidOfSpkiPem(EC_P384_PUBLIC_KEY) });
     expect(Buffer.from(p256.jwk.x, 'base64url')).toHaveLength(32);
     expect(Buffer.from(p384.jwk.y, 'base64url')).toHaveLength(48);
+    const p521 = generateKeyPairSync('ec', { namedCurve: 'P-521' }).publicKey.export({ type: 'spki', format: 'pem' }) as string;
+    expect(keysOf([p521])[0].jwk).toMatchObject({ crv: 'P-521', alg: 'ES512', kid: kidOfSpkiPem(p521) });
   });
 
   test('takes a PKCS#1 RSA public key and a certificate as the same key as its SPKI form', async () => {
@@ -78,7 +81,7 @@ describe('publishedKeysOf', () => {
     expect(() => keysOf([RSA_2048_PUBLIC_KEY + EC_P256_PUBLIC_KEY]))
       .toThrow(refusal('publicKeys[0] holds 2 PEM blocks (PUBLIC KEY, PUBLIC KEY). Give each key as its own entry of publicKeys.'));
     expect(() => keysOf(['-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n']))
-      .toThrow(refusal(`publicKeys[0] is a "EC PARAMETERS" PEM block, not a public key. Give a "PUBLIC KEY" block. ${HOW}`));
+      .toThrow(refusal(`publicKeys[0] is a PEM block labelled "EC PARAMETERS", not a public key. Give a "PUBLIC KEY" block. ${HOW}`));
     expect(() => keysOf([RSA_2048_PUBLIC_KEY.replace('MIIB', 'MIIC')]))
       .toThrow(/^ServiceAccountIssuer 'Stack': publicKeys\[0\] is a "PUBLIC KEY" block that cannot be read \(.+\)\. Give the public half/);
     expect(() => keysOf([pem(small)])).toThrow(refusal('publicKeys[0] is an RSA key of 1024 bits; IAM and kube-apiserver need at least 2048. ' +
