@@ -82,7 +82,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   gitignore: [
-    'cdk.out/', 'examples/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json',
+    'cdk.out/', 'examples/cdk.out/', 'examples/self-managed/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json',
     // test/languages/run.sh: virtual environments, Maven's output and local repository, Python caches.
     '.venv/', 'test/languages/java/target/', '__pycache__/',
   ],

@@ -7,7 +7,6 @@ import { IrsaAddon } from './irsa-addon';
 import { IrsaAddonRole, IrsaAddonRoleOptions } from './irsa-addon-role';
 import { IrsaServiceAccount, IrsaServiceAccountOptions } from './irsa-service-account';
 import { IrsaServiceAccountRole, IrsaServiceAccountRoleOptions } from './irsa-service-account-role';
-import { ServiceAccountIssuer } from './service-account-issuer';
 import { fail } from './private/construct-error';
 import { issuerUrlOfCluster, kubectlClusterFor } from './private/eks-cluster';
 import { STS_AUDIENCE } from './private/irsa-constants';
@@ -17,6 +16,7 @@ import { claimIssuer, validateNoClusterProvider } from './private/one-provider-p
 import { addPodIdentityAgent } from './private/pod-identity-agent';
 import { validateClusterName } from './private/validate-eks';
 import { validateClientIds, validateIssuerUrl, validateThumbprints } from './private/validate-iam';
+import { ServiceAccountIssuer } from './service-account-issuer';
 
 const KIND = 'IrsaCluster';
 /** How an aws-eks-v2 cluster gets the kubectl provider its manifests need. */

@@ -15,7 +15,7 @@ export const IRSA14: TrustRule = {
     const literal = provider.issuer.literal;
     const form = literal === undefined ? undefined : issuerFormProblem(literal);
     return form === undefined ? [] : [error(IRSA14, `${statement.where} trusts ${provider.shown}, whose issuer "${literal}" ${form.problem}: ` +
-      `STS finds the provider by the token's "iss", so it never vouches for a token and the role can never be assumed. Trust the ` +
+      'STS finds the provider by the token\'s "iss", so it never vouches for a token and the role can never be assumed. Trust the ' +
       `provider of "${form.issued}" instead, with condition keys "${form.issued}:sub" and "${form.issued}:aud".`)];
   }),
 };

@@ -17,7 +17,9 @@ import { Finding, TrustRule } from './trust-rule';
 import { StackValues } from '../private/stack-values';
 
 /** The rules of IrsaChecks, in the order of their IDs: the table the reporting, the doc comment and the README follow. */
-export const IRSA_RULES: readonly TrustRule[] = [IRSA1, IRSA2, IRSA3, IRSA4, IRSA5, IRSA6, IRSA7, IRSA8, IRSA9, IRSA10, IRSA11, IRSA12, IRSA13, IRSA14];
+export const IRSA_RULES: readonly TrustRule[] = [
+  IRSA1, IRSA2, IRSA3, IRSA4, IRSA5, IRSA6, IRSA7, IRSA8, IRSA9, IRSA10, IRSA11, IRSA12, IRSA13, IRSA14,
+];
 
 /**
  * Checks a role's trust policy (already read with `values`) against every rule. Only `Allow` statements that let an

@@ -20,9 +20,9 @@ export interface PublishedKey {
 
 /** The algorithm kube-apiserver signs with for each kind of key (pkg/serviceaccount/jwt.go, signerFromECDSAPrivateKey). */
 const EC_ALGORITHMS: Record<string, { crv: string; alg: string }> = {
-  'prime256v1': { crv: 'P-256', alg: 'ES256' },
-  'secp384r1': { crv: 'P-384', alg: 'ES384' },
-  'secp521r1': { crv: 'P-521', alg: 'ES512' },
+  prime256v1: { crv: 'P-256', alg: 'ES256' },
+  secp384r1: { crv: 'P-384', alg: 'ES384' },
+  secp521r1: { crv: 'P-521', alg: 'ES512' },
 };
 const MIN_RSA_BITS = 2048;
 /** STS reads at most this many keys of an issuer's JWKS: a key after them verifies nothing. */

@@ -10,8 +10,8 @@ import { KubeLab } from '../../lab/kube/kube-lab';
 import { servedIssuerDocuments } from '../../lab/kube/served-issuer';
 import { StsEmulator, StsError } from '../../lab/sts-emulator';
 import { IrsaCluster, ServiceAccountIssuer } from '../../src';
-import { deployedAccountOf } from '../../src/verify/deployed-account';
 import { readStacks } from '../../src/verify/cloud-assembly';
+import { deployedAccountOf } from '../../src/verify/deployed-account';
 import { testApp } from '../support/app';
 import { testDirectory } from '../support/test-directory';
 
@@ -61,7 +61,10 @@ function synthesize(published: KeyPair[], signing: KeyPair) {
   const dir = app.synth().directory;
   const template = JSON.parse(fs.readFileSync(path.join(dir, 'SelfManaged.template.json'), 'utf8'));
   return {
-    issuer, dir, appRoleArn: app1.roleArn, otherRoleArn: other.roleArn,
+    issuer,
+    dir,
+    appRoleArn: app1.roleArn,
+    otherRoleArn: other.roleArn,
     served: servedIssuerDocuments(template, issuer.issuerUrl),
     manifest: fs.readFileSync(path.join(dir, 'SelfManaged.Irsa.k8s.yaml'), 'utf8'),
   };

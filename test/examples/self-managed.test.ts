@@ -1,0 +1,47 @@
+import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { SELF_MANAGED_DOMAIN } from '../../examples/self-managed/app';
+import { testDirectory } from '../support/test-directory';
+
+const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'self-managed');
+const STACK = 'SelfManagedCluster';
+
+describe('examples/self-managed', () => {
+  test('`cdk synth` there writes the template, both issuer documents for sa.pub, the API server\'s configuration and the ServiceAccounts, and no private key', () => {
+    // GIVEN the app as the CDK CLI runs it (its cdk.json), into a directory of the test's
+    const out = testDirectory('self-managed');
+    const cdkJson = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'cdk.json'), 'utf8'));
+    expect(cdkJson.app).toBe('npx ts-node --transpile-only app.ts');
+
+    // WHEN
+    const run = spawnSync('npx', ['ts-node', '--transpile-only', 'app.ts'], {
+      cwd: EXAMPLE,
+      encoding: 'utf8',
+      env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context), TMPDIR: testDirectory('tmp') },
+    });
+
+    // THEN
+    expect(run.stderr).not.toMatch(/Error/);
+    expect(run.status).toBe(0);
+    const issuer = `https://${SELF_MANAGED_DOMAIN}`;
+    const discovery = JSON.parse(fs.readFileSync(path.join(out, `${STACK}.Issuer.openid-configuration.json`), 'utf8'));
+    expect(discovery).toMatchObject({ issuer, jwks_uri: `${issuer}/openid/v1/jwks`, id_token_signing_alg_values_supported: ['RS256'] });
+    const spki = Buffer.from(fs.readFileSync(path.join(EXAMPLE, 'sa.pub'), 'utf8').replace(/-----[A-Z ]+-----|\s/g, ''), 'base64');
+    const jwks = JSON.parse(fs.readFileSync(path.join(out, `${STACK}.Issuer.jwks.json`), 'utf8'));
+    expect(jwks.keys.map((k: any) => k.kid)).toEqual([createHash('sha256').update(spki).digest('base64url')]);
+    const kubeadm = YAML.parse(fs.readFileSync(path.join(out, `${STACK}.Issuer.kubeadm.yaml`), 'utf8'));
+    expect(kubeadm.apiServer.extraArgs.filter((a: any) => a.name === 'service-account-issuer').map((a: any) => a.value))
+      .toEqual([issuer, 'https://kubernetes.default.svc.cluster.local']);
+    const accounts = YAML.parseAllDocuments(fs.readFileSync(path.join(out, `${STACK}.Irsa.k8s.yaml`), 'utf8')).map(d => d.toJSON());
+    expect(accounts.map(a => `${a.kind} ${a.metadata.namespace}/${a.metadata.name}`)).toEqual(['ServiceAccount shop/orders', 'ServiceAccount shop/reports']);
+    const template = JSON.parse(fs.readFileSync(path.join(out, `${STACK}.template.json`), 'utf8'));
+    const provider = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::IAM::OIDCProvider');
+    expect(provider.Properties.Url).toBe(issuer);
+    for (const file of fs.readdirSync(out).filter(name => fs.statSync(path.join(out, name)).isFile())) {
+      expect(fs.readFileSync(path.join(out, file), 'utf8')).not.toContain('PRIVATE KEY');
+    }
+  });
+});
