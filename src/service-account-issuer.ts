@@ -108,9 +108,8 @@ export interface ServiceAccountIssuerProps {
  * Pass it to `IrsaCluster` as `issuer`, and start the API server with `apiServerFlags`.
  *
  * @example
- * const issuer = new ServiceAccountIssuer(this, 'Issuer', {
- *   publicKeys: [fs.readFileSync('sa.pub', 'utf8')],
- * });
+ * declare const saPub: string; // the public key: fs.readFileSync('sa.pub', 'utf8')
+ * const issuer = new ServiceAccountIssuer(this, 'Issuer', { publicKeys: [saPub] });
  * const irsa = new IrsaCluster(this, 'Irsa', { issuer });
  */
 export class ServiceAccountIssuer extends Construct {
