@@ -190,21 +190,17 @@ export class ServiceAccountIssuer extends Construct {
     this.discoveryDocument = documents.discoveryDocument;
     this.jwks = documents.jwks;
     this.keyIds = keys.map(key => key.kid);
-    const flags = apiServerFlagsOf({
+    // The same flags with a distribution's own key files, unless the user named them.
+    const flagsWithKeys = (keyFile: string, signingKeyFile: string) => apiServerFlagsOf({
       issuerUrl,
       formerIssuerUrls,
       jwksUri: this.jwksUri,
-      keyFiles: props.apiServerKeyFiles ?? [KUBEADM_PUBLIC_KEY_FILE],
-      signingKeyFile: props.apiServerSigningKeyFile ?? KUBEADM_SIGNING_KEY_FILE,
+      keyFiles: props.apiServerKeyFiles ?? [keyFile],
+      signingKeyFile: props.apiServerSigningKeyFile ?? signingKeyFile,
     });
+    const flags = flagsWithKeys(KUBEADM_PUBLIC_KEY_FILE, KUBEADM_SIGNING_KEY_FILE);
     this.apiServerFlags = commandLineOf(flags);
-    const k3sFlags = apiServerFlagsOf({
-      issuerUrl,
-      formerIssuerUrls,
-      jwksUri: this.jwksUri,
-      keyFiles: props.apiServerKeyFiles ?? [K3S_KEY_FILE],
-      signingKeyFile: props.apiServerSigningKeyFile ?? K3S_SIGNING_KEY_FILE,
-    });
+    const k3sFlags = flagsWithKeys(K3S_KEY_FILE, K3S_SIGNING_KEY_FILE);
 
     new CfnOutput(this, 'IssuerUrl', { description: 'The ServiceAccount token issuer URL (--service-account-issuer)', value: issuerUrl });
     new CfnOutput(this, 'ApiServerFlags', {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
@@ -218,19 +218,34 @@ describe('ServiceAccountIssuer', () => {
 
     expect(make({ issuerUrl: 'https://oidc.example.com/', domain: { domainName: DOMAIN, certificate } }))
       .toThrow(`${prefix}pass domain (to serve the issuer at your domain) or issuerUrl (to serve the documents yourself), not both.`);
-    expect(make({ issuerUrl: 'http://oidc.example.com' })).toThrow(`${prefix}issuerUrl "http://oidc.example.com" must start with "https://"`);
-    expect(make({ issuerUrl: 'https://oidc.example.com/' })).toThrow(`${prefix}issuerUrl "https://oidc.example.com/" ends in "/"`);
-    expect(make({ issuerUrl: 'https://oidc.example.com?x=1' })).toThrow(`${prefix}issuerUrl "https://oidc.example.com?x=1" must not contain a query string or fragment`);
-    expect(make({ issuerUrl: 'https://oidc.example.com#a' })).toThrow('must not contain a query string or fragment');
-    expect(make({ issuerUrl: `https://oidc.example.com/${'a'.repeat(240)}` })).toThrow('is 265 characters long; IAM accepts at most 255.');
+    const fix = 'Use the cluster\'s issuer exactly as it appears in the token\'s "iss" claim, e.g. https://oidc.eks.eu-west-2.amazonaws.com/id/EXAMPLE.';
+    const refused = (message: string) => new Error(`${prefix}${message}`);
+    expect(make({ issuerUrl: 'http://oidc.example.com' }))
+      .toThrow(refused(`issuerUrl "http://oidc.example.com" must start with "https://": IAM only trusts OIDC issuers served over HTTPS. ${fix}`));
+    expect(make({ issuerUrl: 'https://oidc.example.com/' })).toThrow(refused('issuerUrl "https://oidc.example.com/" ends in "/", which tokens\' "iss" ' +
+      'never does (an API server publishes its discovery document at <issuer>/.well-known/openid-configuration), so no token could match the ' +
+      'role\'s trust. Use "https://oidc.example.com".'));
+    expect(make({ issuerUrl: 'https://oidc.example.com?x=1' }))
+      .toThrow(refused(`issuerUrl "https://oidc.example.com?x=1" must not contain a query string or fragment: IAM rejects them. ${fix}`));
+    expect(make({ issuerUrl: 'https://oidc.example.com#a' }))
+      .toThrow(refused(`issuerUrl "https://oidc.example.com#a" must not contain a query string or fragment: IAM rejects them. ${fix}`));
+    const long = `https://oidc.example.com/${'a'.repeat(240)}`;
+    expect(make({ issuerUrl: long })).toThrow(refused(`issuerUrl "${long}" is 265 characters long; IAM accepts at most 255. ${fix}`));
+    expect(make({ issuerUrl: Token.asString({ Ref: 'Url' }) }))
+      .toThrow(refused('issuerUrl must be a literal: the API server is configured with it, and every token carries it.'));
+    expect(make({ formerIssuerUrls: [Token.asString({ Ref: 'Url' })] })).toThrow(refused('formerIssuerUrls[0] must be a literal: it is a flag of the API server.'));
+    expect(make({ domain: { domainName: Token.asString({ Ref: 'Domain' }), certificate } })).toThrow(refused('domain.domainName must be a literal: ' +
+      'it is the issuer URL, which the API server is configured with and every token carries.'));
     expect(make({ issuerUrl: 'https://oidc.example.com/$x' }))
       .toThrow(`${prefix}issuerUrl "https://oidc.example.com/$x" has a "$", "#" or ","; use a URL without them.`);
-    expect(make({ apiServerSigningKeyFile: ' ' })).toThrow(`${prefix}apiServerSigningKeyFile is empty.`);
+    expect(make({ apiServerSigningKeyFile: ' ' })).toThrow(refused('apiServerSigningKeyFile is empty. Give the path of the private key the API ' +
+      'server signs with, or leave it out for kubeadm\'s /etc/kubernetes/pki/sa.key.'));
     expect(make({ formerIssuerUrls: ['https://a.example.com,https://b.example.com'] })).toThrow(`${prefix}formerIssuerUrls[0] ` +
       '"https://a.example.com,https://b.example.com" must be the former --service-account-issuer exactly, without white space or ",".');
     expect(make({ domain: { domainName: 'https://oidc.example.com', certificate } })).toThrow(`${prefix}domain.domainName "https://oidc.example.com" ` +
       'is not a host name in lower case (such as "oidc.example.com"): give the name alone, without "https://", a path or a port.');
-    expect(make({ domain: { domainName: 'OIDC.example.com', certificate } })).toThrow('is not a host name in lower case');
+    expect(make({ domain: { domainName: 'OIDC.example.com', certificate } })).toThrow(refused('domain.domainName "OIDC.example.com" is not a host name ' +
+      'in lower case (such as "oidc.example.com"): give the name alone, without "https://", a path or a port.'));
     expect(make({ issuerUrl: 'https://a.example.com', formerIssuerUrls: ['https://a.example.com'] }))
       .toThrow(`${prefix}formerIssuerUrls has the issuer itself (https://a.example.com). List only the issuers the API server signed with before.`);
     expect(make({ apiServerKeyFiles: [] })).toThrow(`${prefix}apiServerKeyFiles is empty; the API server needs at least one ` +

@@ -43,7 +43,10 @@ describe('IRSA14: the provider of an issuer no token carries', () => {
 
     // THEN
     expect(rulesOf(reported)).toEqual(['error IRSA14']);
-    expect(reported[0].message).toContain('whose issuer "oidc.example.com/" ends in "/"');
+    expect(reported[0].message).toBe('[IRSA14] Role \'Stack/Role\': Statement[0] trusts "${Provider.Arn}", whose issuer "oidc.example.com/" ends ' +
+      'in "/", which tokens\' "iss" never does (an API server publishes its discovery document at <issuer>/.well-known/openid-configuration): ' +
+      'STS finds the provider by the token\'s "iss", so it never vouches for a token and the role can never be assumed. Trust the provider of ' +
+      '"oidc.example.com" instead, with condition keys "oidc.example.com:sub" and "oidc.example.com:aud".');
   });
 
   test('IRSA14: leaves the issued form alone', () => {

@@ -95,7 +95,8 @@ describe('publishedKeysOf', () => {
   test('refuses the same key twice, a deploy-time value, and more keys than STS reads', () => {
     expect(() => keysOf([EC_P256_PUBLIC_KEY, RSA_2048_PUBLIC_KEY, EC_P256_PUBLIC_KEY.replace(/\n/g, '\r\n')]))
       .toThrow(refusal(`publicKeys[2] is the same key as publicKeys[0] (key ID ${kidOfSpkiPem(EC_P256_PUBLIC_KEY)}). Give each key once.`));
-    expect(() => keysOf([Token.asString({ Ref: 'Key' })])).toThrow(/publicKeys must be literal PEM text/);
+    expect(() => keysOf([Token.asString({ Ref: 'Key' })])).toThrow(refusal('publicKeys must be literal PEM text, not values known only at deploy ' +
+      'time: each key\'s ID is computed at synthesis. Read the file in the app (fs.readFileSync(\'sa.pub\', \'utf8\')).'));
     expect(() => keysOf(Array(MAX_PUBLISHED_KEYS + 1).fill(RSA_2048_PUBLIC_KEY)))
       .toThrow(refusal('publicKeys has 101 keys; STS reads at most 100 keys of an issuer\'s JWKS. Publish only the keys whose tokens may still be in use.'));
   });
