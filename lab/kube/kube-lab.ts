@@ -17,6 +17,12 @@ export interface KubeLabOptions {
    * `signingKeyFile` must be the key of their `--service-account-signing-key-file`).
    */
   readonly apiServerFlags?: string[];
+  /**
+   * Whether to run and register the lab's pod identity webhook. Leave it off to install one yourself (from the
+   * manifests of a PodIdentityWebhook, say): Pods are then mutated by that one alone.
+   * @default true
+   */
+  readonly webhook?: boolean;
   /** The webhook's `--service-account-lookup-grace-period`, in milliseconds. @default 0 (upstream's default) */
   readonly webhookLookupGraceMs?: number;
 }
@@ -37,7 +43,7 @@ const EXIT_NOTICE_MS = 1000;
 
 /**
  * A real Kubernetes control plane for tests and the demo: the lab's control-plane program (etcd, kube-apiserver,
- * kube-controller-manager and the pod identity webhook) started as a child process, and ways to talk to it. Every
+ * kube-controller-manager and, unless told otherwise, the pod identity webhook) started as a child process, and ways to talk to it. Every
  * call fails at once, with the last lines of the control plane's log, when the control plane has died.
  */
 export class KubeLab {
@@ -46,7 +52,8 @@ export class KubeLab {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-irsa-kube-'));
     const kubeconfig = path.join(home, 'kubeconfig');
     const log = path.join(home, 'control-plane.log');
-    const args = ['run', '--kubeconfig', kubeconfig, '--webhook', binaries.webhook, '--log', log];
+    const args = ['run', '--kubeconfig', kubeconfig, '--log', log];
+    if (options.webhook ?? true) args.push('--webhook', binaries.webhook);
     if (options.issuerUrl) args.push('--issuer', options.issuerUrl);
     if (options.signingKeyType) args.push('--signing-key-type', options.signingKeyType);
     if (options.signingKeyFile) args.push('--signing-key', options.signingKeyFile);

@@ -1,5 +1,21 @@
 import * as cdk8s from 'cdk8s';
 
+/** A chart's pod mutating webhook: its objects, and the ServiceAccount its own Pods run as. */
+interface PodMutator {
+  readonly objects: cdk8s.ApiObject[];
+  readonly serviceAccount: cdk8s.ApiObject;
+}
+
+const mutators = new WeakMap<cdk8s.Chart, PodMutator>();
+
+/**
+ * Records the objects of a webhook that mutates the chart's Pods (the pod identity webhook): they come before every
+ * other ServiceAccount of the chart, and so before the Pods of those ServiceAccounts.
+ */
+export function claimMutatorOf(chart: cdk8s.Chart, objects: cdk8s.ApiObject[], serviceAccount: cdk8s.ApiObject): void {
+  mutators.set(chart, { objects, serviceAccount });
+}
+
 /**
  * Orders every ServiceAccount of `chart` before the objects that run pods as it, whatever order they were created
  * in: the EKS pod identity webhook injects the role only into pods created after it sees the annotation.
@@ -9,6 +25,9 @@ import * as cdk8s from 'cdk8s';
  * cdk8s dependency on that ServiceAccount alone, which `Chart.toJson()` (and so the file and the apply) honours:
  * one edge per use. A dependency on a scope holding all ServiceAccounts would not be cheaper: cdk8s expands it to
  * an edge to every ApiObject in the scope.
+ *
+ * A pod mutating webhook of the chart (claimMutatorOf) comes before all of them, but for the ServiceAccount of its own
+ * Pods.
  *
  * Only objects other than ServiceAccounts are rendered to find their uses, so a chart of ServiceAccounts costs one
  * walk over its constructs.
@@ -27,6 +46,14 @@ export function orderServiceAccountsFirst(chart: cdk8s.Chart): void {
     }
   }
   if (serviceAccounts.size === 0) return;
+  const mutator = mutators.get(chart);
+  if (mutator) {
+    for (const named of serviceAccounts.values()) {
+      for (const serviceAccount of named) {
+        if (serviceAccount !== mutator.serviceAccount) serviceAccount.addDependency(...mutator.objects);
+      }
+    }
+  }
   for (const object of others) {
     const json = object.toJson();
     const namespace: string | undefined = json?.metadata?.namespace;

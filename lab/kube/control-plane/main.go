@@ -24,7 +24,7 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "run" {
 		os.Exit(run(os.Args[2:]))
 	}
-	fmt.Fprintln(os.Stderr, "usage: control-plane run --kubeconfig <file> --webhook <binary> [--issuer <url>] [--signing-key <pem>] [--signing-key-type rsa|ecdsa] [--port <n>] [--log <file>]")
+	fmt.Fprintln(os.Stderr, "usage: control-plane run --kubeconfig <file> [--webhook <binary>] [--issuer <url>] [--signing-key <pem>] [--signing-key-type rsa|ecdsa] [--port <n>] [--log <file>]")
 	fmt.Fprintln(os.Stderr, "       control-plane kubectl <kubectl arguments>")
 	os.Exit(2)
 }

@@ -33,7 +33,7 @@ func parseRunOptions(args []string) (runOptions, error) {
 	var o runOptions
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.StringVar(&o.kubeconfig, "kubeconfig", "", "where to write a cluster-admin kubeconfig once the cluster is ready (required; removed on exit)")
-	fs.StringVar(&o.webhookBinary, "webhook", "", "the pod identity webhook binary (required)")
+	fs.StringVar(&o.webhookBinary, "webhook", "", "the pod identity webhook binary to run and register (default: none, for a webhook the caller installs)")
 	fs.StringVar(&o.issuer, "issuer", "", "the ServiceAccount token issuer (--service-account-issuer) (default: the API server's own URL)")
 	fs.StringVar(&o.jwksURI, "jwks-uri", "", "the JWKS URI the discovery document names (--service-account-jwks-uri) (default: the API server's /openid/v1/jwks)")
 	fs.StringVar(&o.signingKey, "signing-key", "", "a PEM private key (RSA >= 2048 bits or ECDSA P-256) to sign ServiceAccount tokens with (default: a new one)")
@@ -49,8 +49,8 @@ func parseRunOptions(args []string) (runOptions, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
-	if o.kubeconfig == "" || o.webhookBinary == "" {
-		return o, errors.New("--kubeconfig and --webhook are required")
+	if o.kubeconfig == "" {
+		return o, errors.New("--kubeconfig is required")
 	}
 	var err error
 	if o.kubeconfig, err = filepath.Abs(o.kubeconfig); err != nil {
@@ -206,26 +206,10 @@ func start(parent context.Context, o runOptions, dir string, log io.Writer) (*cl
 	watch(c.failed, controllers)
 	watch(c.failed, c.apiServer)
 
-	webhookKubeconfig, err := kubeconfigFor(dir, "pod-identity-webhook", webhookUser, server, ca)
-	if err != nil {
-		return c, err
-	}
-	webhookServing, err := ca.serving(dir, "pod-identity-webhook")
-	if err != nil {
-		return c, err
-	}
-	var webhookURL string
-	var webhookExited *component
-	c.webhook, webhookURL, webhookExited, err = startWebhook(webhookConfig{
-		binary: o.webhookBinary, kubeconfig: webhookKubeconfig, serving: webhookServing, caPEM: ca.certPEM, log: log,
-		lookupGracePeriod: o.webhookLookupGracePeriod,
-	})
-	if err != nil {
-		return c, err
-	}
-	watch(c.failed, webhookExited)
-	if err := registerWebhook(ctx, client, webhookURL, ca.certPEM); err != nil {
-		return c, err
+	if o.webhookBinary != "" {
+		if err := c.startAndRegisterWebhook(ctx, client, o, dir, server, ca, log); err != nil {
+			return c, err
+		}
 	}
 	if err := waitForDefaultServiceAccount(ctx, client, c.failed); err != nil {
 		return c, err
@@ -365,4 +349,30 @@ func lastLines(file string, n int) string {
 		return ""
 	}
 	return fmt.Sprintf("last lines of %s:\n%s\n", file, strings.Join(lines, "\n"))
+}
+
+// startAndRegisterWebhook runs the lab's pod identity webhook as a user with upstream's permissions and registers it.
+func (c *cluster) startAndRegisterWebhook(ctx context.Context, client kubernetes.Interface, o runOptions, dir, server string, ca *authority, log io.Writer) error {
+	webhookKubeconfig, err := kubeconfigFor(dir, "pod-identity-webhook", webhookUser, server, ca)
+	if err != nil {
+		return err
+	}
+	webhookServing, err := ca.serving(dir, "pod-identity-webhook")
+	if err != nil {
+		return err
+	}
+	var webhookURL string
+	var webhookExited *component
+	c.webhook, webhookURL, webhookExited, err = startWebhook(webhookConfig{
+		binary: o.webhookBinary, kubeconfig: webhookKubeconfig, serving: webhookServing, caPEM: ca.certPEM, log: log,
+		lookupGracePeriod: o.webhookLookupGracePeriod,
+	})
+	if err != nil {
+		return err
+	}
+	watch(c.failed, webhookExited)
+	if err := registerWebhook(ctx, client, webhookURL, ca.certPEM); err != nil {
+		return err
+	}
+	return nil
 }

@@ -1,0 +1,343 @@
+import { X509Certificate } from 'crypto';
+import { Duration, Token } from 'aws-cdk-lib';
+import * as cdk8s from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import type { IIrsaCluster } from './irsa-cluster';
+import { ChartPublication } from './private/chart-publication';
+import { fail, failWithoutScope } from './private/construct-error';
+import { claimMutatorOf } from './private/service-accounts-first';
+import { validateNamespace, validateTokenExpiration } from './private/validate-kubernetes';
+import { WEBHOOK_IMAGE, WEBHOOK_NAME, webhookCommand, WebhookManifestInput, webhookManifests } from './private/webhook-manifests';
+
+const KIND = 'PodIdentityWebhook';
+const DEFAULT_NAMESPACE = 'pod-identity-webhook';
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** An EKS issuer: its control plane runs the webhook already. */
+const EKS_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\//;
+const webhooksByCluster = new WeakMap<IConstruct, PodIdentityWebhook>();
+
+/**
+ * What the API server does with a Pod when the webhook cannot be reached.
+ */
+export enum WebhookFailurePolicy {
+  /** Create the Pod unmutated: it starts without its role (upstream's choice, and the default). */
+  IGNORE = 'Ignore',
+  /**
+   * Refuse the Pod: controllers retry, so Pods wait for the webhook instead of starting without their role. While no
+   * webhook Pod runs, no Pod the selectors match can be created; the webhook's own Pods are never sent to it.
+   */
+  FAIL = 'Fail',
+}
+
+/**
+ * Where the webhook's serving certificate comes from; the API server must trust it for the Service's name
+ * (`pod-identity-webhook.<namespace>.svc`).
+ */
+export abstract class WebhookCertificate {
+  /**
+   * A self-signed certificate from cert-manager (which must be installed in the cluster): a namespaced `Issuer` and a
+   * `Certificate` as upstream's deploy files make them, renewed by cert-manager, and its CA injected into the webhook
+   * configuration (`cert-manager.io/inject-ca-from`).
+   */
+  public static certManager(): WebhookCertificate {
+    return new CertManagerCertificate();
+  }
+
+  /**
+   * A certificate you provide: a Secret of type `kubernetes.io/tls` in the webhook's namespace (made by you, not by
+   * cdk-irsa: a private key must not be in the cloud assembly), and the PEM certificate of the CA that signed it, which
+   * goes into the webhook configuration's `caBundle`.
+   */
+  public static fromSecret(secretName: string, caCertificatePem: string): WebhookCertificate {
+    if (Token.isUnresolved(secretName) || Token.isUnresolved(caCertificatePem)) {
+      failWithoutScope(`${KIND}: WebhookCertificate.fromSecret takes a literal Secret name and CA certificate: both are written into the manifest at synth time.`);
+    }
+    if (!DNS_SUBDOMAIN.test(secretName)) {
+      failWithoutScope(`${KIND}: WebhookCertificate.fromSecret: "${secretName}" is not a Secret name. Use lower-case letters, digits, '-' and '.' (at most 253).`);
+    }
+    if (/PRIVATE KEY/.test(caCertificatePem)) {
+      failWithoutScope(`${KIND}: WebhookCertificate.fromSecret: the CA certificate holds a private key. Pass the CA's certificate only ` +
+        '(a CERTIFICATE block); the key belongs in the Secret, which you create in the cluster.');
+    }
+    const blocks = caCertificatePem.match(/-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g) ?? [];
+    if (blocks.length === 0) {
+      failWithoutScope(`${KIND}: WebhookCertificate.fromSecret: the CA certificate is not a PEM CERTIFICATE block. Pass the PEM text of the CA that signed the Secret's certificate.`);
+    }
+    for (const block of blocks) {
+      try {
+        new X509Certificate(block);
+      } catch (e) {
+        failWithoutScope(`${KIND}: WebhookCertificate.fromSecret: a CERTIFICATE block of the CA certificate does not parse (${(e as Error).message}).`);
+      }
+    }
+    return new SecretCertificate(secretName, blocks.join('\n') + '\n');
+  }
+
+  /** @internal */
+  public abstract _bind(namespace: string): Pick<WebhookManifestInput, 'certificateSecret' | 'caBundle' | 'injectCaFrom'>;
+}
+
+class CertManagerCertificate extends WebhookCertificate {
+  public _bind(namespace: string) {
+    return { certificateSecret: `${WEBHOOK_NAME}-cert`, injectCaFrom: `${namespace}/${WEBHOOK_NAME}` };
+  }
+}
+
+class SecretCertificate extends WebhookCertificate {
+  constructor(private readonly secretName: string, private readonly caBundle: string) {
+    super();
+  }
+
+  public _bind() {
+    return { certificateSecret: this.secretName, caBundle: this.caBundle };
+  }
+}
+
+/**
+ * Properties of a PodIdentityWebhook.
+ */
+export interface PodIdentityWebhookProps {
+  /**
+   * The cluster you run yourself whose Pods get their roles through the webhook. Not an EKS cluster: EKS runs the
+   * webhook in its control plane.
+   */
+  readonly cluster: IIrsaCluster;
+
+  /**
+   * Where the serving certificate comes from.
+   */
+  readonly certificate: WebhookCertificate;
+
+  /**
+   * The cdk8s chart to add the webhook's objects to; they come before the chart's ServiceAccounts.
+   *
+   * @default - the default chart of the cluster in this stack, beside its IrsaServiceAccounts
+   */
+  readonly chart?: cdk8s.Chart;
+
+  /**
+   * The namespace of the webhook's objects.
+   *
+   * @default 'pod-identity-webhook'
+   */
+  readonly namespace?: string;
+
+  /**
+   * Whether to create the namespace. Set it to `false` for a namespace that exists (`kube-system`, say).
+   *
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+
+  /**
+   * The container image.
+   *
+   * @default 'public.ecr.aws/eks/amazon-eks-pod-identity-webhook:v0.6.17'
+   */
+  readonly image?: string;
+
+  /**
+   * How many webhook Pods run. With two or more, a PodDisruptionBudget keeps all but one through a node drain.
+   *
+   * @default 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * The container's CPU and memory requests and limits.
+   *
+   * @default - requests 50m CPU and 64Mi memory, limit 256Mi memory
+   */
+  readonly resources?: kplus.ContainerResources;
+
+  /**
+   * What the API server does with a Pod when the webhook cannot be reached.
+   *
+   * @default WebhookFailurePolicy.IGNORE
+   */
+  readonly failurePolicy?: WebhookFailurePolicy;
+
+  /**
+   * Only Pods in namespaces these labels select are sent to the webhook.
+   *
+   * @default - every namespace
+   */
+  readonly namespaceSelector?: kplus.LabelSelector;
+
+  /**
+   * Only Pods these labels select are sent to the webhook. Pods labelled `eks.amazonaws.com/skip-pod-identity-webhook`
+   * never are, as upstream has it.
+   *
+   * @default - every Pod without the skip label
+   */
+  readonly objectSelector?: kplus.LabelSelector;
+
+  /**
+   * How long the API server waits for the webhook, 1 to 30 seconds.
+   *
+   * @default - the API server's default, 10 seconds
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * The Service's port, which the webhook configuration names.
+   *
+   * @default 443
+   */
+  readonly servicePort?: number;
+
+  /**
+   * The region the webhook writes into mutated containers as `AWS_REGION` and `AWS_DEFAULT_REGION`
+   * (`--aws-default-region`).
+   *
+   * @default - none: SDKs find the region themselves (off EC2, set it)
+   */
+  readonly awsDefaultRegion?: string;
+
+  /**
+   * Whether the webhook sets `AWS_STS_REGIONAL_ENDPOINTS=regional` in every mutated container
+   * (`--sts-regional-endpoint`); a ServiceAccount's `stsRegionalEndpoints` option overrides it.
+   *
+   * @default - the webhook's default, false
+   */
+  readonly stsRegionalEndpoint?: boolean;
+
+  /**
+   * The lifetime of the tokens it mounts (`--token-expiration`); a ServiceAccount's `tokenExpiration` overrides it.
+   *
+   * @default - the webhook's default, 24 hours
+   */
+  readonly tokenExpiration?: Duration;
+}
+
+/**
+ * The Amazon EKS pod identity webhook, for a Kubernetes cluster you run yourself (kubeadm, k3s, kops, ...): the
+ * admission webhook that gives the Pods of an annotated ServiceAccount `AWS_ROLE_ARN`, `AWS_WEB_IDENTITY_TOKEN_FILE`
+ * and the projected token, without which the `eks.amazonaws.com/role-arn` annotation does nothing.
+ *
+ * A namespace, its ServiceAccount and read access to ServiceAccounts, a Deployment of the upstream image (non-root,
+ * read-only root file system, no capabilities), a PodDisruptionBudget, the Service and the
+ * `MutatingWebhookConfiguration`, in the cluster's chart before its ServiceAccounts. It reads the annotation prefix
+ * cdk-irsa writes (`eks.amazonaws.com`) and defaults tokens to the audience cdk-irsa leaves unannotated
+ * (`sts.amazonaws.com`), so the two cannot disagree.
+ */
+export class PodIdentityWebhook extends Construct {
+  /** The cdk8s chart holding the webhook's objects. */
+  public readonly chart: cdk8s.Chart;
+
+  /** The namespace of the webhook's objects. */
+  public readonly namespace: string;
+
+  /** The container's command line. */
+  public readonly command: string[];
+
+  constructor(scope: Construct, id: string, props: PodIdentityWebhookProps) {
+    super(scope, id);
+    const cluster = props.cluster;
+    refuseEksCluster(this, cluster);
+    const twin = webhooksByCluster.get(cluster);
+    if (twin) {
+      fail(this, KIND, `cluster '${cluster.node.path}' has a pod identity webhook already ('${twin.node.path}'). ` +
+        'A cluster runs one: two would both mutate every Pod.');
+    }
+    webhooksByCluster.set(cluster, this);
+
+    const namespace = props.namespace ?? props.chart?.namespace ?? DEFAULT_NAMESPACE;
+    validateNamespace(this, KIND, namespace);
+    const input: WebhookManifestInput = {
+      namespace,
+      createNamespace: props.createNamespace ?? true,
+      image: validImage(this, props.image ?? WEBHOOK_IMAGE),
+      replicas: validReplicas(this, props.replicas ?? 2),
+      resources: resourcesOf(props.resources ?? {
+        cpu: { request: kplus.Cpu.millis(50) },
+        memory: { request: cdk8s.Size.mebibytes(64), limit: cdk8s.Size.mebibytes(256) },
+      }),
+      servicePort: validPort(this, props.servicePort ?? 443),
+      failurePolicy: props.failurePolicy ?? WebhookFailurePolicy.IGNORE,
+      namespaceSelector: props.namespaceSelector?._toKube(),
+      objectSelector: props.objectSelector?._toKube() as WebhookManifestInput['objectSelector'],
+      timeoutSeconds: props.timeout && validTimeout(this, props.timeout),
+      awsDefaultRegion: props.awsDefaultRegion && validRegion(this, props.awsDefaultRegion),
+      stsRegionalEndpoint: props.stsRegionalEndpoint,
+      tokenExpirationSeconds: props.tokenExpiration && tokenSeconds(this, props.tokenExpiration),
+      ...props.certificate._bind(namespace),
+    };
+
+    const publication = props.chart ? ChartPublication.of(this, props.chart) : ChartPublication.defaultFor(this, cluster);
+    this.chart = publication.chart;
+    this.namespace = namespace;
+    this.command = webhookCommand(input);
+    const objects = webhookManifests(input).map(manifest =>
+      new cdk8s.ApiObject(this.chart, `${WEBHOOK_NAME}-${manifest.kind.toLowerCase()}`, manifest));
+    claimMutatorOf(this.chart, objects, objects.find(o => o.kind === 'ServiceAccount')!);
+  }
+}
+
+function refuseEksCluster(scope: IConstruct, cluster: IIrsaCluster): void {
+  const issuer = cluster.openIdConnectProviderIssuer;
+  const eks = cluster.kubectlCluster ?? cluster.eksV2KubectlCluster;
+  if (eks || cluster.clusterName !== undefined || (!Token.isUnresolved(issuer) && EKS_ISSUER.test(issuer))) {
+    fail(scope, KIND, `cluster '${cluster.node.path}' is an EKS cluster${eks ? '' : ` (issuer ${Token.isUnresolved(issuer) ? 'of an EKS cluster' : issuer})`}, ` +
+      'whose control plane runs the pod identity webhook already. Use PodIdentityWebhook only for clusters you run yourself.');
+  }
+}
+
+function validImage(scope: IConstruct, image: string): string {
+  if (Token.isUnresolved(image) || !/^\S+$/.test(image)) {
+    fail(scope, KIND, `image "${image}" is not an image reference. Pass a literal one, such as ${WEBHOOK_IMAGE}.`);
+  }
+  return image;
+}
+
+function validReplicas(scope: IConstruct, replicas: number): number {
+  if (Token.isUnresolved(replicas) || !Number.isInteger(replicas) || replicas < 1) {
+    fail(scope, KIND, `replicas is ${replicas}; pass a whole number of at least 1 (2 or more keep it answering through a node drain).`);
+  }
+  return replicas;
+}
+
+function validPort(scope: IConstruct, port: number): number {
+  if (Token.isUnresolved(port) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    fail(scope, KIND, `servicePort is ${port}; pass a port number from 1 to 65535.`);
+  }
+  return port;
+}
+
+function validTimeout(scope: IConstruct, timeout: Duration): number {
+  const seconds = timeout.toSeconds({ integral: false });
+  if (Token.isUnresolved(seconds) || !Number.isInteger(seconds) || seconds < 1 || seconds > 30) {
+    fail(scope, KIND, `timeout is ${timeout.toString()}; the API server takes a whole number of seconds from 1 to 30.`);
+  }
+  return seconds;
+}
+
+function validRegion(scope: IConstruct, region: string): string {
+  if (Token.isUnresolved(region) || !REGION.test(region)) {
+    fail(scope, KIND, `awsDefaultRegion "${region}" is not a region name. Pass a literal one, such as eu-west-1.`);
+  }
+  return region;
+}
+
+function tokenSeconds(scope: IConstruct, duration: Duration): number {
+  validateTokenExpiration(scope, KIND, duration);
+  return duration.toSeconds();
+}
+
+/** cdk8s-plus' resources as the Kubernetes quantities they stand for. */
+function resourcesOf(resources: kplus.ContainerResources): WebhookManifestInput['resources'] {
+  const requests: Record<string, string> = {};
+  const limits: Record<string, string> = {};
+  if (resources.cpu?.request) requests.cpu = resources.cpu.request.amount;
+  if (resources.cpu?.limit) limits.cpu = resources.cpu.limit.amount;
+  if (resources.memory?.request) requests.memory = `${resources.memory.request.toMebibytes()}Mi`;
+  if (resources.memory?.limit) limits.memory = `${resources.memory.limit.toMebibytes()}Mi`;
+  if (resources.ephemeralStorage?.request) requests['ephemeral-storage'] = `${resources.ephemeralStorage.request.toMebibytes()}Mi`;
+  if (resources.ephemeralStorage?.limit) limits['ephemeral-storage'] = `${resources.ephemeralStorage.limit.toMebibytes()}Mi`;
+  return {
+    ...(Object.keys(requests).length ? { requests } : {}),
+    ...(Object.keys(limits).length ? { limits } : {}),
+  };
+}
