@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { Construct } from 'constructs';
-import { IrsaCluster, ServiceAccountIssuer } from '../../src';
+import { IrsaCluster, PodIdentityWebhook, ServiceAccountIssuer, WebhookCertificate } from '../../src';
 
 /** The issuer's host: the API server's --service-account-issuer is https://<this>. */
 export const SELF_MANAGED_DOMAIN = 'oidc.cluster-a.example.com';
@@ -13,7 +13,8 @@ const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-2:123456789012:certificate/5e2f8a64
 /**
  * A cluster run with kubeadm: its ServiceAccount issuer published at a domain of its own (from the public key in
  * sa.pub beside this file: `openssl pkey -in /etc/kubernetes/pki/sa.key -pubout > sa.pub`), the IAM OIDC provider
- * that trusts it, and two ServiceAccounts with roles.
+ * that trusts it, two ServiceAccounts with roles, and the pod identity webhook that gives their Pods the roles
+ * (EKS runs it in its control plane; here it runs in the cluster, with a certificate from cert-manager).
  */
 export class SelfManagedClusterStack extends Stack {
   constructor(scope: Construct, id: string, props: StackProps & { publicKey: string }) {
@@ -30,6 +31,11 @@ export class SelfManagedClusterStack extends Stack {
     const irsa = new IrsaCluster(this, 'Irsa', { issuer });
     irsa.addServiceAccount('Orders', { namespace: 'shop', name: 'orders' });
     irsa.addServiceAccount('Reports', { namespace: 'shop', name: 'reports' });
+    new PodIdentityWebhook(this, 'PodIdentityWebhook', {
+      cluster: irsa,
+      certificate: WebhookCertificate.certManager(),
+      awsDefaultRegion: this.region,
+    });
   }
 }
 

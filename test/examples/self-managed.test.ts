@@ -10,7 +10,7 @@ const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'self-managed');
 const STACK = 'SelfManagedCluster';
 
 describe('examples/self-managed', () => {
-  test('`cdk synth` there writes the template, both issuer documents for sa.pub, the API server\'s configuration and the ServiceAccounts, and no private key', () => {
+  test('`cdk synth` there writes the template, both issuer documents for sa.pub, the API server\'s configuration, the webhook before the ServiceAccounts, and no private key', () => {
     // GIVEN the app as the CDK CLI runs it (its cdk.json), into a directory of the test's
     const out = testDirectory('self-managed');
     const cdkJson = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'cdk.json'), 'utf8'));
@@ -35,8 +35,23 @@ describe('examples/self-managed', () => {
     const kubeadm = YAML.parse(fs.readFileSync(path.join(out, `${STACK}.Issuer.kubeadm.yaml`), 'utf8'));
     expect(kubeadm.apiServer.extraArgs.filter((a: any) => a.name === 'service-account-issuer').map((a: any) => a.value))
       .toEqual([issuer, 'https://kubernetes.default.svc.cluster.local']);
-    const accounts = YAML.parseAllDocuments(fs.readFileSync(path.join(out, `${STACK}.Irsa.k8s.yaml`), 'utf8')).map(d => d.toJSON());
-    expect(accounts.map(a => `${a.kind} ${a.metadata.namespace}/${a.metadata.name}`)).toEqual(['ServiceAccount shop/orders', 'ServiceAccount shop/reports']);
+    const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(out, `${STACK}.Irsa.k8s.yaml`), 'utf8')).map(d => d.toJSON());
+    expect(objects.map(o => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
+      'Namespace /pod-identity-webhook',
+      'ServiceAccount pod-identity-webhook/pod-identity-webhook',
+      'ClusterRole /pod-identity-webhook',
+      'ClusterRoleBinding /pod-identity-webhook',
+      'Issuer pod-identity-webhook/pod-identity-webhook-selfsigned',
+      'Certificate pod-identity-webhook/pod-identity-webhook',
+      'Deployment pod-identity-webhook/pod-identity-webhook',
+      'PodDisruptionBudget pod-identity-webhook/pod-identity-webhook',
+      'Service pod-identity-webhook/pod-identity-webhook',
+      'MutatingWebhookConfiguration /pod-identity-webhook',
+      'ServiceAccount shop/orders',
+      'ServiceAccount shop/reports',
+    ]);
+    const container = objects.find(o => o.kind === 'Deployment').spec.template.spec.containers[0];
+    expect(container.command).toContain('--aws-default-region=eu-west-2');
     const template = JSON.parse(fs.readFileSync(path.join(out, `${STACK}.template.json`), 'utf8'));
     const provider = Object.values<any>(template.Resources).find(r => r.Type === 'AWS::IAM::OIDCProvider');
     expect(provider.Properties.Url).toBe(issuer);
