@@ -5,7 +5,7 @@ import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { Construct, IDependable } from 'constructs';
-import { apiServerFlagsOf, commandLineOf, k3sConfigOf, kubeadmConfigurationOf } from './private/api-server-flags';
+import { apiServerFlagsOf, commandLineOf, k3sConfigOf, kindConfigOf, kopsClusterSpecOf, kubeadmConfigurationOf } from './private/api-server-flags';
 import { fail } from './private/construct-error';
 import { createIssuerApi } from './private/issuer-api';
 import { discoveryDocumentOf, JWKS_PATH, jwksOf } from './private/issuer-documents';
@@ -149,6 +149,19 @@ export class ServiceAccountIssuer extends Construct {
    */
   public readonly k3sConfigFileName: string;
 
+  /**
+   * The file in the cloud assembly with the flags as a kind `Cluster` (when the issuer URL is known): the kubeadm
+   * configuration as a patch, and the key files mounted into the control-plane node.
+   */
+  public readonly kindConfigFileName: string;
+
+  /**
+   * The file in the cloud assembly with the flags as the `spec.kubeAPIServer` fields of a kops `Cluster` (when the
+   * issuer URL is known), without key files: kops signs with its own `service-account` key pair, whose public key is
+   * the one to publish.
+   */
+  public readonly kopsClusterSpecFileName: string;
+
   /** The API that serves the documents, unless `issuerUrl` is given. */
   public readonly restApi?: apigateway.RestApi;
 
@@ -214,6 +227,8 @@ export class ServiceAccountIssuer extends Construct {
     this.jwksFileName = `${fileStem}.jwks.json`;
     this.kubeadmConfigFileName = `${fileStem}.kubeadm.yaml`;
     this.k3sConfigFileName = `${fileStem}.k3s-config.yaml`;
+    this.kindConfigFileName = `${fileStem}.kind-config.yaml`;
+    this.kopsClusterSpecFileName = `${fileStem}.kops-cluster.yaml`;
     attachCustomSynthesis(this, {
       onSynthesize: session => {
         fs.writeFileSync(path.join(session.outdir, this.jwksFileName), this.jwks);
@@ -222,6 +237,8 @@ export class ServiceAccountIssuer extends Construct {
           fs.writeFileSync(path.join(session.outdir, this.discoveryDocumentFileName), this.discoveryDocument);
           fs.writeFileSync(path.join(session.outdir, this.kubeadmConfigFileName), kubeadmConfigurationOf(flags));
           fs.writeFileSync(path.join(session.outdir, this.k3sConfigFileName), k3sConfigOf(k3sFlags));
+          fs.writeFileSync(path.join(session.outdir, this.kindConfigFileName), kindConfigOf(flags));
+          fs.writeFileSync(path.join(session.outdir, this.kopsClusterSpecFileName), kopsClusterSpecOf(flags));
         }
       },
     });

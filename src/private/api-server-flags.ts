@@ -1,6 +1,6 @@
 /*
  * The kube-apiserver flags of a cluster whose ServiceAccount tokens IAM trusts, and the same list written the way
- * kubeadm and k3s take them. One list makes every form, so the forms cannot disagree.
+ * kubeadm, k3s, kind and kops take them. One list makes every form, so the forms cannot disagree.
  */
 
 /** One kube-apiserver flag: its name without `--`, and its value. */
@@ -55,6 +55,53 @@ export function kubeadmConfigurationOf(flags: ApiServerFlag[]): string {
 /** The `kube-apiserver-arg` entries of a k3s server's /etc/rancher/k3s/config.yaml. */
 export function k3sConfigOf(flags: ApiServerFlag[]): string {
   return ['kube-apiserver-arg:', ...flags.map(flag => `  - ${quoted(`${flag.name}=${flag.value}`)}`), ''].join('\n');
+}
+
+/**
+ * A kind `Cluster` (kind v0.32 or later, whose kubeadm configuration for Kubernetes 1.36 and later is v1beta4): the
+ * kubeadm configuration as a patch, and the key files mounted into the control-plane node where the flags name them
+ * (kubeadm uses a key pair it finds there instead of making one).
+ */
+export function kindConfigOf(flags: ApiServerFlag[]): string {
+  const keyFiles = flags.filter(flag => flag.name === 'service-account-key-file' || flag.name === 'service-account-signing-key-file');
+  return [
+    'apiVersion: kind.x-k8s.io/v1alpha4',
+    'kind: Cluster',
+    'nodes:',
+    '- role: control-plane',
+    '  # hostPath: where each file is on the machine that runs kind',
+    '  extraMounts:',
+    ...[...new Set(keyFiles.map(flag => flag.value))].flatMap(file => [
+      `  - hostPath: ${quoted(file.split('/').pop()!)}`,
+      `    containerPath: ${quoted(file)}`,
+      '    readOnly: true',
+    ]),
+    'kubeadmConfigPatches:',
+    '- |',
+    ...kubeadmConfigurationOf(flags).trimEnd().split('\n').map(line => `  ${line}`),
+    '',
+  ].join('\n');
+}
+
+/**
+ * The `spec.kubeAPIServer` fields of a kops `Cluster` (kops 1.28.5 or later for `additionalServiceAccountIssuers`).
+ * No key files: kops signs with its own `service-account` key pair and always adds its public key to
+ * --service-account-key-file, so that is the key to publish.
+ */
+export function kopsClusterSpecOf(flags: ApiServerFlag[]): string {
+  const values = (name: string) => flags.filter(flag => flag.name === name).map(flag => flag.value);
+  const [issuer, ...additionalIssuers] = values('service-account-issuer');
+  const list = (items: string[]) => items.map(item => `    - ${quoted(item)}`);
+  return [
+    'spec:',
+    '  kubeAPIServer:',
+    `    serviceAccountIssuer: ${quoted(issuer)}`,
+    ...(additionalIssuers.length > 0 ? ['    additionalServiceAccountIssuers:', ...list(additionalIssuers)] : []),
+    `    serviceAccountJWKSURI: ${quoted(values('service-account-jwks-uri')[0])}`,
+    '    apiAudiences:',
+    ...list(values('api-audiences')[0].split(',')),
+    '',
+  ].join('\n');
 }
 
 /** A YAML double-quoted scalar (JSON's string syntax is YAML's). */

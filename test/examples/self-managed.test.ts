@@ -10,7 +10,7 @@ const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'self-managed');
 const STACK = 'SelfManagedCluster';
 
 describe('examples/self-managed', () => {
-  test('`cdk synth` there writes the template, both issuer documents for sa.pub, the API server\'s configuration, the webhook before the ServiceAccounts, and no private key', () => {
+  test('`cdk synth` there writes the template, both issuer documents for sa.pub, the API server\'s configuration for kubeadm, kind and kops, the webhook before the ServiceAccounts, and no private key', () => {
     // GIVEN the app as the CDK CLI runs it (its cdk.json), into a directory of the test's
     const out = testDirectory('self-managed');
     const cdkJson = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'cdk.json'), 'utf8'));
@@ -35,6 +35,10 @@ describe('examples/self-managed', () => {
     const kubeadm = YAML.parse(fs.readFileSync(path.join(out, `${STACK}.Issuer.kubeadm.yaml`), 'utf8'));
     expect(kubeadm.apiServer.extraArgs.filter((a: any) => a.name === 'service-account-issuer').map((a: any) => a.value))
       .toEqual([issuer, 'https://kubernetes.default.svc.cluster.local']);
+    const kops = YAML.parse(fs.readFileSync(path.join(out, `${STACK}.Issuer.kops-cluster.yaml`), 'utf8'));
+    expect(kops.spec.kubeAPIServer.additionalServiceAccountIssuers).toEqual(['https://kubernetes.default.svc.cluster.local']);
+    const kind = YAML.parse(fs.readFileSync(path.join(out, `${STACK}.Issuer.kind-config.yaml`), 'utf8'));
+    expect(YAML.parse(kind.kubeadmConfigPatches[0])).toEqual(kubeadm);
     const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(out, `${STACK}.Irsa.k8s.yaml`), 'utf8')).map(d => d.toJSON());
     expect(objects.map(o => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`)).toEqual([
       'Namespace /pod-identity-webhook',
