@@ -6,14 +6,18 @@ import { Construct, IConstruct } from 'constructs';
 import type { IIrsaCluster } from './irsa-cluster';
 import { ChartPublication } from './private/chart-publication';
 import { fail, failWithoutScope } from './private/construct-error';
+import { SKIP_WEBHOOK_LABEL } from './private/service-account-annotations';
 import { claimMutatorOf } from './private/service-accounts-first';
-import { validateNamespace, validateTokenExpiration } from './private/validate-kubernetes';
+import { validateLabelValue, validateMetadataKey, validateNamespace, validateTokenExpiration } from './private/validate-kubernetes';
 import { WEBHOOK_IMAGE, WEBHOOK_NAME, webhookCommand, WebhookManifestInput, webhookManifests } from './private/webhook-manifests';
 
 const KIND = 'PodIdentityWebhook';
 const DEFAULT_NAMESPACE = 'pod-identity-webhook';
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+/** Namespaces Kubernetes makes itself: a webhook's file must not own them. */
+const KUBERNETES_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+const SELECTOR_OPERATORS_WITH_VALUES = ['In', 'NotIn'];
 /** An EKS issuer: its control plane runs the webhook already. */
 const EKS_ISSUER = /^oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\//;
 const webhooksByCluster = new WeakMap<IConstruct, PodIdentityWebhook>();
@@ -26,7 +30,9 @@ export enum WebhookFailurePolicy {
   IGNORE = 'Ignore',
   /**
    * Refuse the Pod: controllers retry, so Pods wait for the webhook instead of starting without their role. While no
-   * webhook Pod runs, no Pod the selectors match can be created; the webhook's own Pods are never sent to it.
+   * webhook Pod answers, no Pod the selectors match can be created, in `kube-system` too (a new node's network Pods,
+   * say, which the webhook's own Pods may need): narrow it with `namespaceSelector`. The webhook's own Pods are never
+   * sent to it.
    */
   FAIL = 'Fail',
 }
@@ -35,14 +41,14 @@ export enum WebhookFailurePolicy {
  * Where the webhook's serving certificate comes from; the API server must trust it for the Service's name
  * (`pod-identity-webhook.<namespace>.svc`).
  */
-export abstract class WebhookCertificate {
+export class WebhookCertificate {
   /**
    * A self-signed certificate from cert-manager (which must be installed in the cluster): a namespaced `Issuer` and a
    * `Certificate` as upstream's deploy files make them, renewed by cert-manager, and its CA injected into the webhook
    * configuration (`cert-manager.io/inject-ca-from`).
    */
   public static certManager(): WebhookCertificate {
-    return new CertManagerCertificate();
+    return new WebhookCertificate();
   }
 
   /**
@@ -72,26 +78,16 @@ export abstract class WebhookCertificate {
         failWithoutScope(`${KIND}: WebhookCertificate.fromSecret: a CERTIFICATE block of the CA certificate does not parse (${(e as Error).message}).`);
       }
     }
-    return new SecretCertificate(secretName, blocks.join('\n') + '\n');
+    return new WebhookCertificate({ secretName, caBundle: blocks.join('\n') + '\n' });
   }
+
+  private constructor(private readonly given?: { secretName: string; caBundle: string }) {}
 
   /** @internal */
-  public abstract _bind(namespace: string): Pick<WebhookManifestInput, 'certificateSecret' | 'caBundle' | 'injectCaFrom'>;
-}
-
-class CertManagerCertificate extends WebhookCertificate {
-  public _bind(namespace: string) {
-    return { certificateSecret: `${WEBHOOK_NAME}-cert`, injectCaFrom: `${namespace}/${WEBHOOK_NAME}` };
-  }
-}
-
-class SecretCertificate extends WebhookCertificate {
-  constructor(private readonly secretName: string, private readonly caBundle: string) {
-    super();
-  }
-
-  public _bind() {
-    return { certificateSecret: this.secretName, caBundle: this.caBundle };
+  public _bind(namespace: string): Pick<WebhookManifestInput, 'certificateSecret' | 'caBundle' | 'injectCaFrom'> {
+    return this.given
+      ? { certificateSecret: this.given.secretName, caBundle: this.given.caBundle }
+      : { certificateSecret: `${WEBHOOK_NAME}-cert`, injectCaFrom: `${namespace}/${WEBHOOK_NAME}` };
   }
 }
 
@@ -118,16 +114,17 @@ export interface PodIdentityWebhookProps {
   readonly chart?: cdk8s.Chart;
 
   /**
-   * The namespace of the webhook's objects.
+   * The namespace of the webhook's objects (a chart's own namespace is not used: the webhook is not a workload of it).
    *
    * @default 'pod-identity-webhook'
    */
   readonly namespace?: string;
 
   /**
-   * Whether to create the namespace. Set it to `false` for a namespace that exists (`kube-system`, say).
+   * Whether to create the namespace. Set it to `false` for a namespace that exists; Kubernetes' own namespaces
+   * (`kube-system`, ...) are never created.
    *
-   * @default true
+   * @default - true, but for Kubernetes' own namespaces
    */
   readonly createNamespace?: boolean;
 
@@ -242,13 +239,17 @@ export class PodIdentityWebhook extends Construct {
       fail(this, KIND, `cluster '${cluster.node.path}' has a pod identity webhook already ('${twin.node.path}'). ` +
         'A cluster runs one: two would both mutate every Pod.');
     }
-    webhooksByCluster.set(cluster, this);
 
-    const namespace = props.namespace ?? props.chart?.namespace ?? DEFAULT_NAMESPACE;
+    const namespace = props.namespace ?? DEFAULT_NAMESPACE;
     validateNamespace(this, KIND, namespace);
+    const kubernetesOwn = KUBERNETES_NAMESPACES.includes(namespace);
+    if (kubernetesOwn && props.createNamespace === true) {
+      fail(this, KIND, `createNamespace is true, but namespace "${namespace}" is Kubernetes' own: a file that created it would delete it ` +
+        'when deleted. Leave createNamespace out.');
+    }
     const input: WebhookManifestInput = {
       namespace,
-      createNamespace: props.createNamespace ?? true,
+      createNamespace: props.createNamespace ?? !kubernetesOwn,
       image: validImage(this, props.image ?? WEBHOOK_IMAGE),
       replicas: validReplicas(this, props.replicas ?? 2),
       resources: resourcesOf(props.resources ?? {
@@ -257,10 +258,10 @@ export class PodIdentityWebhook extends Construct {
       }),
       servicePort: validPort(this, props.servicePort ?? 443),
       failurePolicy: props.failurePolicy ?? WebhookFailurePolicy.IGNORE,
-      namespaceSelector: props.namespaceSelector?._toKube(),
-      objectSelector: props.objectSelector?._toKube() as WebhookManifestInput['objectSelector'],
+      namespaceSelector: props.namespaceSelector && validSelector(this, 'namespaceSelector', props.namespaceSelector),
+      objectSelector: props.objectSelector && validSelector(this, 'objectSelector', props.objectSelector),
       timeoutSeconds: props.timeout && validTimeout(this, props.timeout),
-      awsDefaultRegion: props.awsDefaultRegion && validRegion(this, props.awsDefaultRegion),
+      awsDefaultRegion: props.awsDefaultRegion !== undefined ? validRegion(this, props.awsDefaultRegion) : undefined,
       stsRegionalEndpoint: props.stsRegionalEndpoint,
       tokenExpirationSeconds: props.tokenExpiration && tokenSeconds(this, props.tokenExpiration),
       ...props.certificate._bind(namespace),
@@ -270,9 +271,16 @@ export class PodIdentityWebhook extends Construct {
     this.chart = publication.chart;
     this.namespace = namespace;
     this.command = webhookCommand(input);
-    const objects = webhookManifests(input).map(manifest =>
-      new cdk8s.ApiObject(this.chart, `${WEBHOOK_NAME}-${manifest.kind.toLowerCase()}`, manifest));
+    const objects = webhookManifests(input).map(manifest => {
+      const object = new cdk8s.ApiObject(this.chart, `${WEBHOOK_NAME}-${manifest.kind.toLowerCase()}`, manifest);
+      // cdk8s gives every object of a chart with a namespace that namespace, cluster-scoped ones too.
+      if (this.chart.namespace !== undefined && manifest.metadata.namespace === undefined) {
+        object.addJsonPatch(cdk8s.JsonPatch.remove('/metadata/namespace'));
+      }
+      return object;
+    });
     claimMutatorOf(this.chart, objects, objects.find(o => o.kind === 'ServiceAccount')!);
+    webhooksByCluster.set(cluster, this);
   }
 }
 
@@ -315,10 +323,36 @@ function validTimeout(scope: IConstruct, timeout: Duration): number {
 }
 
 function validRegion(scope: IConstruct, region: string): string {
-  if (Token.isUnresolved(region) || !REGION.test(region)) {
+  if (Token.isUnresolved(region)) {
+    fail(scope, KIND, 'awsDefaultRegion is only known at deploy time, and it is written into the manifest at synth time. ' +
+      'Pass a literal region, or set env: { region } on the stack.');
+  }
+  if (!REGION.test(region)) {
     fail(scope, KIND, `awsDefaultRegion "${region}" is not a region name. Pass a literal one, such as eu-west-1.`);
   }
   return region;
+}
+
+/** A selector as the API takes it, its keys and values checked as Kubernetes checks them. */
+function validSelector(scope: IConstruct, option: string, selector: kplus.LabelSelector): WebhookManifestInput['objectSelector'] {
+  // cdk8s-plus' own conversion, which its workloads use too.
+  const kube = selector._toKube() as { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
+  for (const [key, value] of Object.entries(kube.matchLabels ?? {})) {
+    validateMetadataKey(scope, KIND, `${option} label`, key);
+    validateLabelValue(scope, KIND, key, value);
+  }
+  for (const { key, operator, values } of kube.matchExpressions ?? []) {
+    validateMetadataKey(scope, KIND, `${option} label`, key);
+    if (SELECTOR_OPERATORS_WITH_VALUES.includes(operator) && !values?.length) {
+      fail(scope, KIND, `${option}: the ${operator} expression on "${key}" has no values, which the API server refuses. Give at least one.`);
+    }
+  }
+  if (option === 'objectSelector' && (kube.matchLabels?.[SKIP_WEBHOOK_LABEL] !== undefined ||
+    kube.matchExpressions?.some(e => e.key === SKIP_WEBHOOK_LABEL && e.operator !== 'DoesNotExist'))) {
+    fail(scope, KIND, `objectSelector asks for the ${SKIP_WEBHOOK_LABEL} label, which the webhook always excludes: it would select no Pod. ` +
+      'Select Pods by another label.');
+  }
+  return kube;
 }
 
 function tokenSeconds(scope: IConstruct, duration: Duration): number {

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
@@ -92,6 +92,9 @@ describe('PodIdentityWebhook', () => {
     // THEN
     const container = ofKind(objects(), 'Deployment').spec.template.spec.containers[0];
     expect(container.command).toEqual(webhook.command);
+    // The port it listens on is the one its probes and the Service's targetPort name.
+    const https = container.ports.find((p: any) => p.name === 'https').containerPort;
+    expect(webhook.command).toContain(`--port=${https}`);
     expect(webhook.command).toEqual(expect.arrayContaining(['--annotation-prefix=eks.amazonaws.com', '--token-audience=sts.amazonaws.com', '--in-cluster=false']));
   });
 
@@ -210,6 +213,31 @@ describe('PodIdentityWebhook', () => {
     expect(names.indexOf('ServiceAccount/orders')).toBeLessThan(names.findIndex(n => n.startsWith('Deployment/') && n !== 'Deployment/pod-identity-webhook'));
   });
 
+  test('in a chart with a namespace: keeps its own namespace, and cluster-scoped objects stay without one', () => {
+    // GIVEN
+    const stack = testStack();
+    const cluster = selfManagedCluster(stack);
+    const chart = new cdk8s.Chart(new cdk8s.App(), 'shop', { namespace: 'shop' });
+
+    // WHEN
+    new PodIdentityWebhook(stack, 'Webhook', { cluster, chart, certificate: WebhookCertificate.certManager() });
+
+    // THEN
+    const objects = chartObjects(stack, `${stack.artifactId}.shop.k8s.yaml`);
+    const scoped = (kind: string) => ofKind(objects, kind).metadata.namespace;
+    expect(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration'].map(scoped)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(ofKind(objects, 'Namespace').metadata.name).toBe('pod-identity-webhook');
+    expect(['ServiceAccount', 'Deployment', 'Service', 'Certificate'].map(scoped)).toEqual(Array(4).fill('pod-identity-webhook'));
+  });
+
+  test('in a namespace of Kubernetes\' own, does not create it', () => {
+    // GIVEN
+    const { objects } = webhookOf({ namespace: 'kube-system' });
+
+    // THEN
+    expect(objects().map(o => o.kind)).not.toContain('Namespace');
+  });
+
   test('takes a ServiceAccountIssuer\'s cluster', () => {
     // GIVEN
     const stack = testStack();
@@ -259,6 +287,16 @@ describe('PodIdentityWebhook', () => {
       [{ awsDefaultRegion: 'Europe' }, 'awsDefaultRegion "Europe" is not a region name. Pass a literal one, such as eu-west-1.'],
       [{ image: 'two words' }, 'image "two words" is not an image reference.'],
       [{ namespace: 'Shop' }, '"Shop"'],
+      [{ awsDefaultRegion: '' }, 'awsDefaultRegion "" is not a region name.'],
+      [{ awsDefaultRegion: Token.asString({ Ref: 'AWS::Region' }) }, 'awsDefaultRegion is only known at deploy time, and it is written into the manifest at synth time.'],
+      [{ image: Token.asString({ Ref: 'Image' }) }, 'is not an image reference. Pass a literal one'],
+      [{ replicas: Token.asNumber({ Ref: 'Replicas' }) }, 'pass a whole number of at least 1'],
+      [{ namespace: 'kube-system', createNamespace: true }, 'createNamespace is true, but namespace "kube-system" is Kubernetes\' own: a file that created it would delete it when deleted.'],
+      [{ namespaceSelector: kplus.LabelSelector.of({ labels: { 'bad key!': 'x' } }) }, 'bad key!'],
+      [{ objectSelector: kplus.LabelSelector.of({ expressions: [kplus.LabelExpression.in('tier', [])] }) },
+        'objectSelector: the In expression on "tier" has no values, which the API server refuses. Give at least one.'],
+      [{ objectSelector: kplus.LabelSelector.of({ labels: { 'eks.amazonaws.com/skip-pod-identity-webhook': 'true' } }) },
+        'objectSelector asks for the eks.amazonaws.com/skip-pod-identity-webhook label, which the webhook always excludes: it would select no Pod.'],
       [{ tokenExpiration: Duration.minutes(5) }, 'tokenExpiration is 300 seconds; the pod identity webhook requires a whole number of at least 600 seconds (10 minutes).'],
     ] as Array<[Partial<PodIdentityWebhookProps>, string]>)('%j', (props, message) => {
       const stack = testStack();
@@ -266,7 +304,9 @@ describe('PodIdentityWebhook', () => {
         .toThrow(message);
     });
 
-    test('a certificate that is not a CA certificate, or holds a private key, and a Secret name that is none', () => {
+    test('a CA certificate that is no PEM certificate, does not parse, holds a private key or is a token, and a Secret name that is none', () => {
+      expect(() => WebhookCertificate.fromSecret(Token.asString({ Ref: 'Name' }), caPem)).toThrow(
+        'PodIdentityWebhook: WebhookCertificate.fromSecret takes a literal Secret name and CA certificate: both are written into the manifest at synth time.');
       expect(() => WebhookCertificate.fromSecret('webhook-tls', 'not a certificate')).toThrow(
         'PodIdentityWebhook: WebhookCertificate.fromSecret: the CA certificate is not a PEM CERTIFICATE block. Pass the PEM text of the CA that signed the Secret\'s certificate.');
       let message = '';

@@ -22,7 +22,7 @@ export const CERTIFICATE_DIRECTORY = '/etc/webhook/certs';
 export const CONTAINER_PORT = 8443;
 /** Upstream's --metrics-port default (plain HTTP, /metrics). */
 export const METRICS_PORT = 9999;
-/** The UID of distroless' nonroot user, which the upstream image is built on. */
+/** A numeric non-root UID (distroless' nonroot), so that the kubelet can check runAsNonRoot whatever user the image names. */
 const NONROOT_UID = 65532;
 const SELECTOR_LABEL = 'app.kubernetes.io/name';
 
@@ -164,7 +164,8 @@ function deployment(input: WebhookManifestInput, metadata: object, labels: Recor
 
 /**
  * A self-signed certificate for the Service's names from a namespaced cert-manager Issuer, as upstream's
- * deployment-base.yaml makes it (there with a ClusterIssuer, which would be shared with the whole cluster).
+ * deployment-base.yaml makes it (there with a ClusterIssuer, which would be shared with the whole cluster, and a
+ * commonName, which cert-manager limits to 64 bytes and the names in dnsNames make unneeded).
  */
 function certManagerObjects(input: WebhookManifestInput, labels: Record<string, string>): any[] {
   const namespace = input.namespace;
@@ -178,7 +179,6 @@ function certManagerObjects(input: WebhookManifestInput, labels: Record<string, 
       metadata: { name: WEBHOOK_NAME, namespace, labels },
       spec: {
         secretName: input.certificateSecret,
-        commonName: `${service}.svc`,
         dnsNames: [WEBHOOK_NAME, service, `${service}.svc`, `${service}.svc.cluster.local`],
         isCA: true,
         duration: '2160h',

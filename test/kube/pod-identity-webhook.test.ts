@@ -69,8 +69,8 @@ describe('PodIdentityWebhook on the real kube-apiserver', () => {
       [`${ISSUER_URL}/.well-known/openid-configuration`, fs.readFileSync(path.join(assembly, issuer.discoveryDocumentFileName), 'utf8')],
       [issuer.jwksUri, fs.readFileSync(path.join(assembly, issuer.jwksFileName), 'utf8')],
     ]);
-    const webhookObjects = manifests.filter(m => m.metadata.name === 'pod-identity-webhook');
     const serviceAccounts = manifests.filter(m => m.metadata.namespace === 'shop');
+    const webhookObjects = manifests.filter(m => !serviceAccounts.includes(m));
 
     // WHEN the API server runs with the issuer's flags and no webhook of the lab's, and the construct's webhook is installed
     lab = await KubeLab.start({ apiServerFlags: issuer.apiServerFlags, signingKeyFile, webhook: false });

@@ -42,6 +42,7 @@ func startWebhook(c webhookConfig) (*exec.Cmd, string, *component, error) {
 		return nil, "", nil, err
 	}
 	cmd := exec.Command(c.binary,
+		"--in-cluster=false",
 		"--kubeconfig="+c.kubeconfig,
 		"--tls-cert="+c.serving.certFile,
 		"--tls-key="+c.serving.keyFile,
