@@ -333,10 +333,15 @@ function validRegion(scope: IConstruct, region: string): string {
   return region;
 }
 
+interface KubeLabelSelector {
+  readonly matchLabels?: Record<string, string>;
+  readonly matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+}
+
 /** A selector as the API takes it, its keys and values checked as Kubernetes checks them. */
 function validSelector(scope: IConstruct, option: string, selector: kplus.LabelSelector): WebhookManifestInput['objectSelector'] {
   // cdk8s-plus' own conversion, which its workloads use too.
-  const kube = selector._toKube() as { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> };
+  const kube = selector._toKube() as KubeLabelSelector;
   for (const [key, value] of Object.entries(kube.matchLabels ?? {})) {
     validateMetadataKey(scope, KIND, `${option} label`, key);
     validateLabelValue(scope, KIND, key, value);
