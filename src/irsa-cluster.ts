@@ -14,6 +14,7 @@ import { issuerOfProviderArn, issuerOfUrl } from './private/issuer';
 import { kubectlAccessAdvice, recordHowToApplyManifests } from './private/manifest-apply-advice';
 import { claimIssuer, validateNoClusterProvider } from './private/one-provider-per-issuer';
 import { addPodIdentityAgent } from './private/pod-identity-agent';
+import { recordNoOidcProvider } from './private/provider-less-clusters';
 import { validateClusterName } from './private/validate-eks';
 import { validateClientIds, validateIssuerUrl, validateThumbprints } from './private/validate-iam';
 import { ServiceAccountIssuer } from './service-account-issuer';
@@ -75,6 +76,16 @@ export interface IrsaClusterProps {
    * @default - the name of `cluster` or `eksV2Cluster`; without one, ServiceAccounts can only use IRSA
    */
   readonly clusterName?: string;
+
+  /**
+   * Whether to create the IAM OIDC provider. Set it to `false` for an EKS cluster whose ServiceAccounts all use EKS
+   * Pod Identity: no provider then takes one of the account's 100, and no web-identity path to its roles exists. Its
+   * ServiceAccounts must then have `identity: ServiceAccountIdentity.POD_IDENTITY`, and the cluster's name must be
+   * known (`cluster`, `eksV2Cluster` or `clusterName`).
+   *
+   * @default true
+   */
+  readonly createOidcProvider?: boolean;
 
   /**
    * Whether to add the EKS Pod Identity Agent add-on (`eks-pod-identity-agent`) to the cluster.
@@ -283,23 +294,33 @@ export class IrsaCluster extends IrsaClusterBase {
     return new ImportedIrsaCluster(scope, id, attrs);
   }
 
-  public readonly openIdConnectProviderArn: string;
-  public readonly openIdConnectProviderIssuer: string;
   public readonly clientIds?: string[];
   public readonly kubectlCluster?: eks.ICluster;
   public readonly eksV2KubectlCluster?: eksv2.ICluster;
   public readonly clusterName?: string;
   public readonly clusterArn?: string;
-
-  /**
-   * The issuer URL the provider trusts (may be a token).
-   */
-  public readonly issuerUrl: string;
+  /** The provider's ARN, its issuer, and the issuer URL; unset with createOidcProvider: false. */
+  private readonly provider?: CreatedProvider;
 
   /**
    * The EKS Pod Identity Agent add-on, when `podIdentityAgent` is set.
    */
   public readonly podIdentityAgent?: eks.CfnAddon;
+
+  public get openIdConnectProviderArn(): string {
+    return this.providerOrFail().arn;
+  }
+
+  public get openIdConnectProviderIssuer(): string {
+    return this.providerOrFail().issuer;
+  }
+
+  /**
+   * The issuer URL the provider trusts (may be a token).
+   */
+  public get issuerUrl(): string {
+    return this.providerOrFail().issuerUrl;
+  }
 
   constructor(scope: Construct, id: string, props: IrsaClusterProps = {}) {
     super(scope, id);
@@ -308,38 +329,21 @@ export class IrsaCluster extends IrsaClusterBase {
       fail(this, KIND, 'pass cluster (an aws-eks cluster) or eksV2Cluster (an aws-eks-v2 cluster), not both.');
     }
     const eksCluster = props.cluster ?? props.eksV2Cluster;
-    if (props.issuer && (props.issuerUrl !== undefined || eksCluster)) {
-      fail(this, KIND, `issuer is set, and so is ${props.issuerUrl !== undefined ? 'issuerUrl' : 'an EKS cluster'}: ` +
-        'a ServiceAccountIssuer is the issuer of a cluster you run yourself. Pass one of them.');
-    }
-    const issuerUrl = props.issuer?.issuerUrl ?? props.issuerUrl ?? (eksCluster
-      ? issuerUrlOfCluster(this, KIND, eksCluster)
-      : fail(this, KIND, 'pass issuerUrl (the cluster\'s OIDC issuer), cluster (an eks.Cluster defined in this app), eksV2Cluster, ' +
-        'or issuer (a ServiceAccountIssuer, for a cluster you run yourself).'));
-    validateIssuerUrl(this, KIND, issuerUrl);
-    const clientIds = props.clientIds ?? [STS_AUDIENCE];
-    validateClientIds(this, KIND, clientIds);
-    validateThumbprints(this, KIND, props.thumbprints ?? []);
-    claimIssuer(this, KIND, issuerUrl);
-    if (eksCluster) this.node.addValidation({ validate: () => validateNoClusterProvider(eksCluster) });
     if (props.clusterName !== undefined && eksCluster) {
       fail(this, KIND, `clusterName is set, but the name comes from cluster '${eksCluster.node.path}'. Leave clusterName out.`);
     }
     if (props.clusterName !== undefined) validateClusterName(this, KIND, props.clusterName);
-
-    const provider = new iam.CfnOIDCProvider(this, 'Resource', {
-      url: issuerUrl,
-      clientIdList: clientIds,
-      thumbprintList: props.thumbprints,
-    });
-    if (props.issuer) provider.node.addDependency(...props.issuer.servingDependencies);
-
-    this.issuerUrl = issuerUrl;
-    this.clientIds = clientIds;
-    this.openIdConnectProviderArn = provider.attrArn;
-    this.openIdConnectProviderIssuer = Token.isUnresolved(issuerUrl)
-      ? issuerOfProviderArn(this, KIND, provider.attrArn)
-      : issuerOfUrl(issuerUrl);
+    if (props.createOidcProvider === false) {
+      refuseProviderOptions(this, props);
+      if (!eksCluster && props.clusterName === undefined) {
+        fail(this, KIND, 'createOidcProvider is false, so its ServiceAccounts can only use EKS Pod Identity, whose associations name the ' +
+          'cluster: pass cluster, eksV2Cluster or clusterName.');
+      }
+      recordNoOidcProvider(this);
+    } else {
+      this.provider = this.createProvider(props, eksCluster);
+      this.clientIds = props.clientIds ?? [STS_AUDIENCE];
+    }
     if (props.eksV2Cluster) {
       this.eksV2KubectlCluster = kubectlClusterFor(this, KIND, props.eksV2Cluster, props.applyManifests, V2_KUBECTL_FIX);
     } else {
@@ -363,6 +367,57 @@ export class IrsaCluster extends IrsaClusterBase {
     } else if (props.podIdentityAgentVersion !== undefined) {
       fail(this, KIND, 'podIdentityAgentVersion is set, but podIdentityAgent is not. Set podIdentityAgent: true, or leave the version out.');
     }
+  }
+
+  /** The native OIDC provider of the issuer `props` name, one per issuer in the app. */
+  private createProvider(props: IrsaClusterProps, eksCluster: eks.ICluster | eksv2.ICluster | undefined): CreatedProvider {
+    if (props.issuer && (props.issuerUrl !== undefined || eksCluster)) {
+      fail(this, KIND, `issuer is set, and so is ${props.issuerUrl !== undefined ? 'issuerUrl' : 'an EKS cluster'}: ` +
+        'a ServiceAccountIssuer is the issuer of a cluster you run yourself. Pass one of them.');
+    }
+    const issuerUrl = props.issuer?.issuerUrl ?? props.issuerUrl ?? (eksCluster
+      ? issuerUrlOfCluster(this, KIND, eksCluster)
+      : fail(this, KIND, 'pass issuerUrl (the cluster\'s OIDC issuer), cluster (an eks.Cluster defined in this app), eksV2Cluster, ' +
+        'or issuer (a ServiceAccountIssuer, for a cluster you run yourself).'));
+    validateIssuerUrl(this, KIND, issuerUrl);
+    const clientIds = props.clientIds ?? [STS_AUDIENCE];
+    validateClientIds(this, KIND, clientIds);
+    validateThumbprints(this, KIND, props.thumbprints ?? []);
+    claimIssuer(this, KIND, issuerUrl);
+    if (eksCluster) this.node.addValidation({ validate: () => validateNoClusterProvider(eksCluster) });
+
+    const provider = new iam.CfnOIDCProvider(this, 'Resource', {
+      url: issuerUrl,
+      clientIdList: clientIds,
+      thumbprintList: props.thumbprints,
+    });
+    if (props.issuer) provider.node.addDependency(...props.issuer.servingDependencies);
+    return {
+      arn: provider.attrArn,
+      issuer: Token.isUnresolved(issuerUrl) ? issuerOfProviderArn(this, KIND, provider.attrArn) : issuerOfUrl(issuerUrl),
+      issuerUrl,
+    };
+  }
+
+  private providerOrFail(): CreatedProvider {
+    return this.provider ?? fail(this, KIND, 'has no IAM OIDC provider (createOidcProvider: false), so it has no provider ARN or issuer: ' +
+      'its ServiceAccounts use EKS Pod Identity. Leave createOidcProvider out for IRSA.');
+  }
+}
+
+/** The provider an IrsaCluster created: its ARN, its issuer (no `https://`) and the issuer URL. */
+interface CreatedProvider {
+  readonly arn: string;
+  readonly issuer: string;
+  readonly issuerUrl: string;
+}
+
+/** With no provider, the options that only configure one are mistakes: each is refused by name. */
+function refuseProviderOptions(scope: IConstruct, props: IrsaClusterProps): void {
+  const given = (['issuerUrl', 'issuer', 'clientIds', 'thumbprints'] as const).filter(option => props[option] !== undefined);
+  if (given.length > 0) {
+    fail(scope, KIND, `createOidcProvider is false, but ${given.join(' and ')} ${given.length > 1 ? 'configure' : 'configures'} the OIDC provider. ` +
+      `Leave ${given.length > 1 ? 'them' : 'it'} out, or leave createOidcProvider out to use IRSA.`);
   }
 }
 

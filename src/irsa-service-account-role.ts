@@ -7,6 +7,7 @@ import { IrsaRoleOptions } from './irsa-role-options';
 import { fail } from './private/construct-error';
 import { defaultRoleName } from './private/default-role-name';
 import { STS_AUDIENCE } from './private/irsa-constants';
+import { hasNoOidcProvider } from './private/provider-less-clusters';
 import { roleArnAtSynth, RoleArnAtSynth } from './private/role-arn';
 import { OWNED_ANNOTATIONS, serviceAccountAnnotations } from './private/service-account-annotations';
 import { ServiceAccountTrust } from './private/service-account-trust';
@@ -353,6 +354,10 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
   /** The trust of one more ServiceAccount (or, for IRSA only, a namespace), for each identity the role uses. */
   private addSubjects(cluster: IIrsaCluster, namespace: string, name: string | undefined, audience: string): void {
     if (this.usesIrsa) {
+      if (hasNoOidcProvider(cluster)) {
+        fail(this, this._kind, `identity is ${this.identity}, but IrsaCluster '${cluster.node.path}' has createOidcProvider: false, so IAM ` +
+          'trusts no token of its ServiceAccounts. Use identity: ServiceAccountIdentity.POD_IDENTITY, or leave createOidcProvider out.');
+      }
       const provider = { providerArn: cluster.openIdConnectProviderArn, issuer: cluster.openIdConnectProviderIssuer };
       this.trustPolicy.addWebIdentity({ ...provider, audience, namespace, name });
     }

@@ -285,10 +285,11 @@ export class PodIdentityWebhook extends Construct {
 }
 
 function refuseEksCluster(scope: IConstruct, cluster: IIrsaCluster): void {
-  const issuer = cluster.openIdConnectProviderIssuer;
   const eks = cluster.kubectlCluster ?? cluster.eksV2KubectlCluster;
-  if (eks || cluster.clusterName !== undefined || (!Token.isUnresolved(issuer) && EKS_ISSUER.test(issuer))) {
-    fail(scope, KIND, `cluster '${cluster.node.path}' is an EKS cluster${eks ? '' : ` (issuer ${Token.isUnresolved(issuer) ? 'of an EKS cluster' : issuer})`}, ` +
+  // Read the issuer last: a cluster on EKS Pod Identity alone (named) has none.
+  const issuer = eks || cluster.clusterName !== undefined ? undefined : cluster.openIdConnectProviderIssuer;
+  if (issuer === undefined || (!Token.isUnresolved(issuer) && EKS_ISSUER.test(issuer))) {
+    fail(scope, KIND, `cluster '${cluster.node.path}' is an EKS cluster${issuer ? ` (issuer ${issuer})` : ''}, ` +
       'whose control plane runs the pod identity webhook already. Use PodIdentityWebhook only for clusters you run yourself.');
   }
 }
