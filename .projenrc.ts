@@ -208,9 +208,14 @@ project.addTask('check', {
 
 // Maven Central does not serve cdk8s-plus-27 here, nor the Go module proxy cdk8s and cdk8s-plus-27. jsii-pacmak builds
 // their bindings from the npm packages into node_modules/<package>/dist/<language>, where it finds them when it
-// builds cdk-irsa (and the language apps name them); an unchanged assembly is not rebuilt.
+// builds cdk-irsa (and the language apps name them). Each build starts from an empty dist/: the package it packs
+// holds its dist/, so bindings of an earlier run (or of the other language) would go into every new jar and module,
+// which then grow on each run until npm cannot pack them.
+const cleanDist = (packages: string[]) => `rm -rf ${packages.map(p => `node_modules/${p}/dist`).join(' ')}`;
 project.tasks.tryFind('package:java')!.prependExec('jsii-pacmak node_modules/cdk8s-plus-27 --target java --no-npmignore');
+project.tasks.tryFind('package:java')!.prependExec(cleanDist(['cdk8s-plus-27']));
 project.tasks.tryFind('package:go')!.prependExec('jsii-pacmak node_modules/cdk8s node_modules/cdk8s-plus-27 --target go --no-npmignore');
+project.tasks.tryFind('package:go')!.prependExec(cleanDist(['cdk8s', 'cdk8s-plus-27']));
 
 // The Python, Java and Go packages, each used by a CDK app in its language (test/languages/<language>), cfn-lint
 // over every synthesized template, and src type-checked against the aws-cdk-lib floor. Prints each part's time.
