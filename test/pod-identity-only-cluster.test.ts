@@ -32,10 +32,10 @@ describe('IrsaCluster with createOidcProvider: false', () => {
     // THEN
     const message = (identity: string) => `identity is ${identity}, but IrsaCluster 'Stack/Irsa' has createOidcProvider: false, so IAM trusts ` +
       'no token of its ServiceAccounts. Use identity: ServiceAccountIdentity.POD_IDENTITY, or leave createOidcProvider out.';
-    expect(() => irsa.addServiceAccount('App', { namespace: 'shop', name: 'app' })).toThrow(`IrsaServiceAccount 'Stack/Irsa/App': ${message('IRSA')}`);
+    expect(() => irsa.addServiceAccount('App', { namespace: 'shop', name: 'app' })).toThrow(new Error(`IrsaServiceAccount 'Stack/Irsa/App': ${message('IRSA')}`));
     expect(() => irsa.addServiceAccount('Both', { namespace: 'shop', name: 'both', identity: ServiceAccountIdentity.IRSA_AND_POD_IDENTITY }))
-      .toThrow(message('IRSA_AND_POD_IDENTITY'));
-    expect(() => irsa.addAddonRole('Ebs', IrsaAddon.ebsCsiDriver())).toThrow(message('IRSA'));
+      .toThrow(new Error(`IrsaServiceAccount 'Stack/Irsa/Both': ${message('IRSA_AND_POD_IDENTITY')}`));
+    expect(() => irsa.addAddonRole('Ebs', IrsaAddon.ebsCsiDriver())).toThrow(new Error(`IrsaAddonRole 'Stack/Irsa/Ebs': ${message('IRSA')}`));
     const pod = irsa.addServiceAccount('Pod', { namespace: 'shop', name: 'pod', identity: ServiceAccountIdentity.POD_IDENTITY });
     expect(() => pod.trustAllServiceAccountsInNamespace(irsa, 'batch')).toThrow('trustAllServiceAccountsInNamespace cannot work with EKS Pod Identity');
   });
@@ -48,9 +48,9 @@ describe('IrsaCluster with createOidcProvider: false', () => {
     // THEN
     const message = "IrsaCluster 'Stack/Irsa': has no IAM OIDC provider (createOidcProvider: false), so it has no provider ARN or issuer: " +
       'its ServiceAccounts use EKS Pod Identity. Leave createOidcProvider out for IRSA.';
-    expect(() => irsa.openIdConnectProviderArn).toThrow(message);
-    expect(() => irsa.openIdConnectProviderIssuer).toThrow(message);
-    expect(() => irsa.issuerUrl).toThrow(message);
+    expect(() => irsa.openIdConnectProviderArn).toThrow(new Error(message));
+    expect(() => irsa.openIdConnectProviderIssuer).toThrow(new Error(message));
+    expect(() => irsa.issuerUrl).toThrow(new Error(message));
   });
 
   test('takes the cluster\'s name from an EKS cluster, without reading its issuer', () => {
@@ -74,7 +74,7 @@ describe('IrsaCluster with createOidcProvider: false', () => {
       [{}, 'createOidcProvider is false, so its ServiceAccounts can only use EKS Pod Identity, whose associations name the cluster: pass cluster, eksV2Cluster or clusterName.'],
     ])('%j', (props, message) => {
       const stack = testStack();
-      expect(() => new IrsaCluster(stack, 'Irsa', { ...props, createOidcProvider: false })).toThrow(`IrsaCluster 'Stack/Irsa': ${message}`);
+      expect(() => new IrsaCluster(stack, 'Irsa', { ...props, createOidcProvider: false })).toThrow(new Error(`IrsaCluster 'Stack/Irsa': ${message}`));
     });
   });
 });

@@ -53,6 +53,12 @@ function webhookOf(props: Partial<PodIdentityWebhookProps> = {}): { stack: Stack
 
 const ofKind = (objects: any[], kind: string) => objects.find(o => o.kind === kind);
 
+/** The whole message, anchored; `<token>` and `<reason>` stand for what differs per run (a token's text, Node's reason). */
+function wholeMessage(message: string): RegExp {
+  const escaped = message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${escaped.replace('<token>', '\\S+').replace('<reason>', '[^)]+')}$`);
+}
+
 describe('PodIdentityWebhook', () => {
   test('writes the upstream webhook into the cluster\'s chart, before the ServiceAccounts, each object valid against the Kubernetes schema', () => {
     // GIVEN
@@ -261,14 +267,16 @@ describe('PodIdentityWebhook', () => {
         "PodIdentityWebhook 'Stack/Webhook': cluster 'Stack/Eks' is an EKS cluster (issuer oidc.eks.eu-west-2.amazonaws.com/id/0524940DCDEE3C59B6B1ABEFCE8BB2A2), " +
         'whose control plane runs the pod identity webhook already. Use PodIdentityWebhook only for clusters you run yourself.');
       const byName = new IrsaCluster(stack, 'Named', { issuerUrl: SELF_MANAGED_ISSUER_URL.replace('cluster-a', 'cluster-b'), clusterName: 'prod' });
-      expect(() => new PodIdentityWebhook(stack, 'Webhook2', { cluster: byName, certificate: certificate() })).toThrow(
-        "cluster 'Stack/Named' is an EKS cluster");
+      expect(() => new PodIdentityWebhook(stack, 'Webhook2', { cluster: byName, certificate: certificate() })).toThrow(new Error(
+        "PodIdentityWebhook 'Stack/Webhook2': cluster 'Stack/Named' is an EKS cluster, " +
+        'whose control plane runs the pod identity webhook already. Use PodIdentityWebhook only for clusters you run yourself.'));
       const imported = IrsaCluster.fromIrsaClusterAttributes(stack, 'Imported', {
         openIdConnectProviderArn: 'arn:aws:iam::123456789012:oidc-provider/oidc.cluster-c.example.com',
         kubectlCluster: eks.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'c', kubectlRoleArn: 'arn:aws:iam::123456789012:role/kubectl' }),
       });
-      expect(() => new PodIdentityWebhook(stack, 'Webhook3', { cluster: imported, certificate: certificate() })).toThrow(
-        "cluster 'Stack/Imported' is an EKS cluster, whose control plane");
+      expect(() => new PodIdentityWebhook(stack, 'Webhook3', { cluster: imported, certificate: certificate() })).toThrow(new Error(
+        "PodIdentityWebhook 'Stack/Webhook3': cluster 'Stack/Imported' is an EKS cluster, " +
+        'whose control plane runs the pod identity webhook already. Use PodIdentityWebhook only for clusters you run yourself.'));
     });
 
     test('a second webhook for one cluster', () => {
@@ -281,27 +289,32 @@ describe('PodIdentityWebhook', () => {
 
     test.each([
       [{ replicas: 0 }, 'replicas is 0; pass a whole number of at least 1 (2 or more keep it answering through a node drain).'],
-      [{ replicas: 1.5 }, 'replicas is 1.5; pass a whole number'],
+      [{ replicas: 1.5 }, 'replicas is 1.5; pass a whole number of at least 1 (2 or more keep it answering through a node drain).'],
       [{ servicePort: 70000 }, 'servicePort is 70000; pass a port number from 1 to 65535.'],
       [{ timeout: Duration.seconds(31) }, 'timeout is Duration.seconds(31); the API server takes a whole number of seconds from 1 to 30.'],
       [{ awsDefaultRegion: 'Europe' }, 'awsDefaultRegion "Europe" is not a region name. Pass a literal one, such as eu-west-1.'],
-      [{ image: 'two words' }, 'image "two words" is not an image reference.'],
-      [{ namespace: 'Shop' }, '"Shop"'],
-      [{ awsDefaultRegion: '' }, 'awsDefaultRegion "" is not a region name.'],
-      [{ awsDefaultRegion: Token.asString({ Ref: 'AWS::Region' }) }, 'awsDefaultRegion is only known at deploy time, and it is written into the manifest at synth time.'],
-      [{ image: Token.asString({ Ref: 'Image' }) }, 'is not an image reference. Pass a literal one'],
-      [{ replicas: Token.asNumber({ Ref: 'Replicas' }) }, 'pass a whole number of at least 1'],
-      [{ namespace: 'kube-system', createNamespace: true }, 'createNamespace is true, but namespace "kube-system" is Kubernetes\' own: a file that created it would delete it when deleted.'],
-      [{ namespaceSelector: kplus.LabelSelector.of({ labels: { 'bad key!': 'x' } }) }, 'bad key!'],
+      [{ image: 'two words' }, 'image "two words" is not an image reference. Pass a literal one, such as public.ecr.aws/eks/amazon-eks-pod-identity-webhook:v0.6.17.'],
+      [{ namespace: 'Shop' }, 'namespace "Shop" is not a valid Kubernetes namespace. ' +
+        'Use a DNS-1123 label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit.'],
+      [{ awsDefaultRegion: '' }, 'awsDefaultRegion "" is not a region name. Pass a literal one, such as eu-west-1.'],
+      [{ awsDefaultRegion: Token.asString({ Ref: 'AWS::Region' }) }, 'awsDefaultRegion is only known at deploy time, and it is written into the manifest at synth time. ' +
+        'Pass a literal region, or set env: { region } on the stack.'],
+      [{ image: Token.asString({ Ref: 'Image' }) }, 'image "<token>" is not an image reference. Pass a literal one, such as public.ecr.aws/eks/amazon-eks-pod-identity-webhook:v0.6.17.'],
+      [{ replicas: Token.asNumber({ Ref: 'Replicas' }) }, 'replicas is <token>; pass a whole number of at least 1 (2 or more keep it answering through a node drain).'],
+      [{ namespace: 'kube-system', createNamespace: true }, 'createNamespace is true, but namespace "kube-system" is Kubernetes\' own: a file that created it would delete it ' +
+        'when deleted. Leave createNamespace out.'],
+      [{ namespaceSelector: kplus.LabelSelector.of({ labels: { 'bad key!': 'x' } }) }, 'namespaceSelector label key "bad key!" is not a valid Kubernetes key. ' +
+        'Use an optional DNS subdomain prefix and "/", then 1-63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit.'],
       [{ objectSelector: kplus.LabelSelector.of({ expressions: [kplus.LabelExpression.in('tier', [])] }) },
         'objectSelector: the In expression on "tier" has no values, which the API server refuses. Give at least one.'],
       [{ objectSelector: kplus.LabelSelector.of({ labels: { 'eks.amazonaws.com/skip-pod-identity-webhook': 'true' } }) },
-        'objectSelector asks for the eks.amazonaws.com/skip-pod-identity-webhook label, which the webhook always excludes: it would select no Pod.'],
+        'objectSelector asks for the eks.amazonaws.com/skip-pod-identity-webhook label, which the webhook always excludes: it would select no Pod. ' +
+        'Select Pods by another label.'],
       [{ tokenExpiration: Duration.minutes(5) }, 'tokenExpiration is 300 seconds; the pod identity webhook requires a whole number of at least 600 seconds (10 minutes).'],
     ] as Array<[Partial<PodIdentityWebhookProps>, string]>)('%j', (props, message) => {
       const stack = testStack();
       expect(() => new PodIdentityWebhook(stack, 'Webhook', { cluster: selfManagedCluster(stack), certificate: certificate(), ...props }))
-        .toThrow(message);
+        .toThrow(wholeMessage(`PodIdentityWebhook 'Stack/Webhook': ${message}`));
     });
 
     test('a CA certificate that is no PEM certificate, does not parse, holds a private key or is a token, and a Secret name that is none', () => {
@@ -317,9 +330,10 @@ describe('PodIdentityWebhook', () => {
       }
       expect(message).toBe('PodIdentityWebhook: WebhookCertificate.fromSecret: the CA certificate holds a private key. Pass the CA\'s certificate only ' +
         '(a CERTIFICATE block); the key belongs in the Secret, which you create in the cluster.');
-      expect(() => WebhookCertificate.fromSecret('webhook-tls', caPem.replace(/[A-Za-z]{20}/, 'x'))).toThrow('a CERTIFICATE block of the CA certificate does not parse');
-      expect(() => WebhookCertificate.fromSecret('Webhook_TLS', caPem)).toThrow(
-        'PodIdentityWebhook: WebhookCertificate.fromSecret: "Webhook_TLS" is not a Secret name.');
+      expect(() => WebhookCertificate.fromSecret('webhook-tls', caPem.replace(/[A-Za-z]{20}/, 'x'))).toThrow(wholeMessage(
+        'PodIdentityWebhook: WebhookCertificate.fromSecret: a CERTIFICATE block of the CA certificate does not parse (<reason>).'));
+      expect(() => WebhookCertificate.fromSecret('Webhook_TLS', caPem)).toThrow(new Error(
+        'PodIdentityWebhook: WebhookCertificate.fromSecret: "Webhook_TLS" is not a Secret name. Use lower-case letters, digits, \'-\' and \'.\' (at most 253).'));
     });
   });
 });

@@ -350,29 +350,3 @@ func lastLines(file string, n int) string {
 	}
 	return fmt.Sprintf("last lines of %s:\n%s\n", file, strings.Join(lines, "\n"))
 }
-
-// startAndRegisterWebhook runs the lab's pod identity webhook as a user with upstream's permissions and registers it.
-func (c *cluster) startAndRegisterWebhook(ctx context.Context, client kubernetes.Interface, o runOptions, dir, server string, ca *authority, log io.Writer) error {
-	webhookKubeconfig, err := kubeconfigFor(dir, "pod-identity-webhook", webhookUser, server, ca)
-	if err != nil {
-		return err
-	}
-	webhookServing, err := ca.serving(dir, "pod-identity-webhook")
-	if err != nil {
-		return err
-	}
-	var webhookURL string
-	var webhookExited *component
-	c.webhook, webhookURL, webhookExited, err = startWebhook(webhookConfig{
-		binary: o.webhookBinary, kubeconfig: webhookKubeconfig, serving: webhookServing, caPEM: ca.certPEM, log: log,
-		lookupGracePeriod: o.webhookLookupGracePeriod,
-	})
-	if err != nil {
-		return err
-	}
-	watch(c.failed, webhookExited)
-	if err := registerWebhook(ctx, client, webhookURL, ca.certPEM); err != nil {
-		return err
-	}
-	return nil
-}

@@ -78,6 +78,32 @@ func startWebhook(c webhookConfig) (*exec.Cmd, string, *component, error) {
 	}
 }
 
+// startAndRegisterWebhook runs the lab's pod identity webhook as a user with upstream's permissions and registers it.
+func (c *cluster) startAndRegisterWebhook(ctx context.Context, client kubernetes.Interface, o runOptions, dir, server string, ca *authority, log io.Writer) error {
+	webhookKubeconfig, err := kubeconfigFor(dir, "pod-identity-webhook", webhookUser, server, ca)
+	if err != nil {
+		return err
+	}
+	webhookServing, err := ca.serving(dir, "pod-identity-webhook")
+	if err != nil {
+		return err
+	}
+	var webhookURL string
+	var webhookExited *component
+	c.webhook, webhookURL, webhookExited, err = startWebhook(webhookConfig{
+		binary: o.webhookBinary, kubeconfig: webhookKubeconfig, serving: webhookServing, caPEM: ca.certPEM, log: log,
+		lookupGracePeriod: o.webhookLookupGracePeriod,
+	})
+	if err != nil {
+		return err
+	}
+	watch(c.failed, webhookExited)
+	if err := registerWebhook(ctx, client, webhookURL, ca.certPEM); err != nil {
+		return err
+	}
+	return nil
+}
+
 // registerWebhook gives the webhook what its upstream deployment gives it (read access to ServiceAccounts) and
 // registers it for Pod creation, as upstream's deploy/mutatingwebhook.yaml does, with the URL of the process on
 // loopback in place of a Service.
