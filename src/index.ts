@@ -14,6 +14,7 @@ export * from './irsa-cluster';
 export * from './irsa-role-options';
 export * from './irsa-service-account';
 export * from './irsa-service-account-role';
+export * from './pod-identity-target-role';
 export * from './pod-identity-webhook';
 export * from './service-account-identity';
 export * from './service-account-issuer';

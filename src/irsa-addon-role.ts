@@ -73,6 +73,11 @@ export class IrsaAddonRole extends IrsaServiceAccountRole {
       fail(this, KIND, `serviceAccountName is set, but ${definition.name} has ${definition.serviceAccountNames.length} ServiceAccounts ` +
         `(${definition.serviceAccountNames.join(', ')}), which the role trusts by their own names. Leave serviceAccountName out.`);
     }
+    if (props.targetRole) {
+      fail(this, KIND, `targetRole is set, but ${definition.name} acts on the resources of the cluster's account with the policy this role ` +
+        'carries, which a target role would leave unused. Leave targetRole out; for resources in another account, make an ' +
+        'IrsaServiceAccountRole with the targetRole and grant the target what the add-on needs.');
+    }
     this.serviceAccountNames = [this.serviceAccountName, ...definition.serviceAccountNames.slice(1)];
     for (const name of this.serviceAccountNames.slice(1)) this.trust(props.cluster, { name });
 

@@ -64,9 +64,12 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
 export class IrsaChecks implements IAspect {
   private readonly values = new WeakMap<Stack, StackValues>();
   private readonly tallies = new WeakMap<Stack, AuditTally>();
+  /** The roles already visited: a forced synth (Template.fromStack, then Annotations.fromStack) runs aspects again. */
+  private readonly visited = new WeakSet<IConstruct>();
 
   public visit(node: IConstruct): void {
-    if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== ROLE_RESOURCE_TYPE) return;
+    if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== ROLE_RESOURCE_TYPE || this.visited.has(node)) return;
+    this.visited.add(node);
     // Audited after aspects and app preparation, when the template is what CloudFormation receives: a reference to
     // another stack is then an Fn::ImportValue, not a logical ID that may name a resource of this stack.
     node.node.addValidation({

@@ -1,4 +1,4 @@
-import { Duration, Names } from 'aws-cdk-lib';
+import { Duration, Names, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -6,12 +6,15 @@ import type { IIrsaCluster } from './irsa-cluster';
 import { IrsaRoleOptions } from './irsa-role-options';
 import { fail } from './private/construct-error';
 import { defaultRoleName } from './private/default-role-name';
-import { STS_AUDIENCE } from './private/irsa-constants';
+import { POD_IDENTITY_ACTIONS, STS_AUDIENCE } from './private/irsa-constants';
 import { hasNoOidcProvider } from './private/provider-less-clusters';
 import { roleArnAtSynth, RoleArnAtSynth } from './private/role-arn';
 import { OWNED_ANNOTATIONS, serviceAccountAnnotations } from './private/service-account-annotations';
 import { ServiceAccountTrust } from './private/service-account-trust';
-import { validateAudience, validateInlinePolicies, validateMaxSessionDuration, validateRoleName, validateRolePath } from './private/validate-iam';
+import { targetRoleArnFor, trustTargetRole, validateTargetRole } from './private/target-role-link';
+import {
+  validateAudience, validateInlinePolicies, validateMaxSessionDuration, validateRoleName, validateRolePath, validateSessionPolicy,
+} from './private/validate-iam';
 import { validateMetadataKey, validateNamespace, validateServiceAccountName, validateTokenExpiration } from './private/validate-kubernetes';
 import { ServiceAccountIdentity } from './service-account-identity';
 
@@ -54,6 +57,39 @@ export interface IrsaServiceAccountIdentityOptions extends IrsaRoleOptions {
    * @default - not set, the pod identity webhook's default (24 hours) applies
    */
   readonly tokenExpiration?: Duration;
+
+  /**
+   * A role that EKS Pod Identity assumes with this role's credentials, and whose credentials pods get (the
+   * association's `TargetRoleArn`), in this account or another. EKS Pod Identity only.
+   *
+   * This role then gets `sts:AssumeRole` and `sts:TagSession` on the target and nothing else, and `grant*` calls on
+   * this construct grant to the target. A `PodIdentityTargetRole` gets its trust from here; for any other role,
+   * synthesis warns (`cdk-irsa:targetRoleTrust`) with the statements its owner must add.
+   *
+   * @default - none: pods get this role's credentials
+   */
+  readonly targetRole?: iam.IRole;
+
+  /**
+   * Whether EKS Pod Identity leaves out its session tags (the association's `DisableSessionTags`), for example to
+   * make room for a `sessionPolicy` or when the target role does not allow `sts:TagSession`. EKS Pod Identity only.
+   *
+   * Without tags nothing in EKS Pod Identity's request names the ServiceAccount, so this role's trust is
+   * `pods.eks.amazonaws.com` without conditions (IrsaChecks reports IRSA11 and IRSA12 as acknowledged), and the pin
+   * moves to the target role: it needs a `targetRole`, whose trust requires the association's `ExternalId`.
+   *
+   * @default false
+   */
+  readonly disableSessionTags?: boolean;
+
+  /**
+   * A session policy that narrows what pods may do with the target role's credentials (the association's `Policy`),
+   * so that one target role can serve several ServiceAccounts, each with less. EKS Pod Identity only; EKS takes it only
+   * with `disableSessionTags: true`. At most 2048 characters without whitespace, STS's limit for a session policy.
+   *
+   * @default - none: pods get every permission of the role
+   */
+  readonly sessionPolicy?: iam.PolicyDocument;
 }
 
 /**
@@ -186,13 +222,14 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
   private readonly audience: string;
   private readonly trustPolicy = new ServiceAccountTrust();
   private readonly associations = new Map<string, eks.CfnPodIdentityAssociation>();
+  private readonly target?: PodIdentityTarget;
 
   constructor(scope: Construct, id: string, props: IrsaServiceAccountRoleProps) {
     super(scope, id);
 
     const {
       cluster, name, namespace: requestedNamespace, audience: requestedAudience, stsRegionalEndpoints, tokenExpiration, identity,
-      ...roleOptions
+      targetRole, disableSessionTags, sessionPolicy, ...roleOptions
     } = props;
     this.identity = identity ?? ServiceAccountIdentity.IRSA;
     this._cluster = cluster;
@@ -207,14 +244,21 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     if (roleOptions.inlinePolicies) validateInlinePolicies(this, this._kind, roleOptions.inlinePolicies);
     if (tokenExpiration) validateTokenExpiration(this, this._kind, tokenExpiration);
     if (!this.usesIrsa) this.refuseIrsaOnlyOptions({ audience: requestedAudience, stsRegionalEndpoints, tokenExpiration });
+    if (!this.usesPodIdentity) this.refusePodIdentityOnlyOptions({ targetRole, disableSessionTags, sessionPolicy });
     this.audience = audience;
-
     const roleName = roleOptions.roleName ?? defaultRoleName(this);
+    this._roleArnAtSynth = roleArnAtSynth(this, roleName, roleOptions.path ?? '/');
+    if (!targetRole && (disableSessionTags || sessionPolicy)) this.refuseUntaggedWithoutTarget(sessionPolicy !== undefined);
+    this.target = targetRole ? this.targetOf(targetRole, disableSessionTags ?? false, sessionPolicy) : undefined;
+
     this.addSubjects(cluster, namespace, name, audience);
     const role = new iam.Role(this, 'Resource', { ...roleOptions, roleName, assumedBy: this.trustPolicy.initialPrincipal });
     this.trustPolicy.bind(role);
+    if (this.target && !this.target.sessionTags) acknowledgeUntaggedTrust(role, this.target.role, targetRoleArnFor(this, this.target.role));
+    if (targetRole) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: POD_IDENTITY_ACTIONS, resources: [targetRoleArnFor(this, targetRole)] }));
+    }
 
-    this._roleArnAtSynth = roleArnAtSynth(this, roleName, roleOptions.path ?? '/');
     this.role = role;
     this.roleArn = this._roleArnAtSynth.arn ?? role.roleArn;
     this.serviceAccountName = name;
@@ -222,9 +266,10 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     this.serviceAccountAnnotations = this.usesIrsa
       ? serviceAccountAnnotations({ roleArn: this.roleArn, audience, stsRegionalEndpoints, tokenExpiration })
       : {};
-    this.grantPrincipal = role;
+    // Pods get the target's credentials, so a grant to the ServiceAccount belongs on the target.
+    this.grantPrincipal = targetRole ?? role;
     this.assumeRoleAction = role.assumeRoleAction;
-    this.principalAccount = role.principalAccount;
+    this.principalAccount = this.grantPrincipal.principalAccount;
     if (this.usesPodIdentity) this.associate(cluster, namespace, name);
   }
 
@@ -284,14 +329,14 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     return this.associations.get(key);
   }
 
-  /** The role's principal: the same statements `role.policyFragment` would give. */
+  /** The principal of the role pods get (the target role, when there is one). */
   public get policyFragment(): iam.PrincipalPolicyFragment {
-    return this.role.policyFragment;
+    return this.grantPrincipal.policyFragment;
   }
 
-  /** Adds a statement to the role's policy. */
+  /** Adds a statement to the policy of the role pods get (the target role, when there is one). */
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
-    return this.role.addToPrincipalPolicy(statement);
+    return this.grantPrincipal.addToPrincipalPolicy(statement);
   }
 
   /** The name errors give this construct; subclasses report errors under their own. @internal */
@@ -335,6 +380,39 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
       `Leave ${pronoun} out, or use IRSA_AND_POD_IDENTITY.`);
   }
 
+  /** Options only EKS Pod Identity reads, which IRSA would silently ignore. */
+  private refusePodIdentityOnlyOptions(options: Record<string, unknown>): void {
+    const set = Object.keys(options).filter(key => options[key] !== undefined);
+    if (set.length === 0) return;
+    const [verb, pronoun] = set.length === 1 ? ['is', 'it'] : ['are', 'them'];
+    fail(this, this._kind, `${set.join(', ')} ${verb} set, but only EKS Pod Identity reads ${pronoun}, and identity is IRSA. ` +
+      `Leave ${pronoun} out, or use POD_IDENTITY (or IRSA_AND_POD_IDENTITY while moving).`);
+  }
+
+  /**
+   * Without session tags, EKS Pod Identity's request names no ServiceAccount, so a role it assumes directly could only
+   * trust every association of the account; a target role can still pin the association by its ExternalId.
+   */
+  private refuseUntaggedWithoutTarget(forSessionPolicy: boolean): never {
+    const why = forSessionPolicy ? 'sessionPolicy is set, which EKS takes only with disableSessionTags, and without' : 'disableSessionTags is set: without';
+    fail(this, this._kind, `${why} session tags nothing in EKS Pod Identity's request names the ServiceAccount, so this role's trust ` +
+      'could not be pinned to it and any association in the account could use the role. Name a targetRole (a PodIdentityTargetRole, ' +
+      `whose trust requires the association's ExternalId), or leave ${forSessionPolicy ? 'sessionPolicy' : 'disableSessionTags'} out.`);
+  }
+
+  /** The target role and how associations reach it, checked: what the session tags and the session policy need. */
+  private targetOf(role: iam.IRole, disableSessionTags: boolean, sessionPolicy: iam.PolicyDocument | undefined): PodIdentityTarget {
+    if (this._roleArnAtSynth.arn) validateTargetRole(this, this._kind, role, this._roleArnAtSynth.arn);
+    if (sessionPolicy) {
+      if (!disableSessionTags) {
+        fail(this, this._kind, 'sessionPolicy is set, but EKS takes an association\'s Policy only with DisableSessionTags. Set ' +
+          'disableSessionTags: true (the target role\'s trust is then pinned by the association\'s ExternalId), or leave sessionPolicy out.');
+      }
+      validateSessionPolicy(this, this._kind, sessionPolicy);
+    }
+    return { role, sessionTags: !disableSessionTags, sessionPolicy };
+  }
+
   private get usesIrsa(): boolean {
     return this.identity !== ServiceAccountIdentity.POD_IDENTITY;
   }
@@ -363,7 +441,8 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     }
     if (this.usesPodIdentity) {
       const { clusterArn } = this.podIdentityCluster(cluster);
-      this.trustPolicy.addPodIdentity({ clusterArn, namespace, name: name! });
+      if (this.target?.sessionTags === false) this.trustPolicy.addUntaggedPodIdentity();
+      else this.trustPolicy.addPodIdentity({ clusterArn, namespace, name: name! });
     }
   }
 
@@ -382,14 +461,42 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     const key = associationKey(cluster, namespace, name);
     if (this.associations.has(key)) return;
     const id = this.associations.size === 0 ? 'PodIdentityAssociation' : `PodIdentityAssociation${Names.uniqueId(cluster)}${namespace}${name}`;
-    this.associations.set(key, new eks.CfnPodIdentityAssociation(this, id, {
-      clusterName: this.podIdentityCluster(cluster).clusterName,
+    const { clusterName, clusterArn } = this.podIdentityCluster(cluster);
+    const association = new eks.CfnPodIdentityAssociation(this, id, {
+      clusterName,
       namespace,
       serviceAccount: name,
       roleArn: this.role.roleArn,
-    }));
+    });
+    this.associations.set(key, association);
+    const target = this.target;
+    if (!target) return;
+    association.targetRoleArn = targetRoleArnFor(association, target.role);
+    if (!target.sessionTags) association.disableSessionTags = true;
+    if (target.sessionPolicy) association.policy = Stack.of(this).toJsonString(target.sessionPolicy);
+    trustTargetRole(this, this._kind, target.role, {
+      association, roleArn: this.roleArn, clusterArn, namespace, serviceAccount: name, sessionTags: target.sessionTags,
+    });
   }
 
+}
+
+/** A Pod Identity target role, and what each association of the role passes on to it. */
+interface PodIdentityTarget {
+  readonly role: iam.IRole;
+  readonly sessionTags: boolean;
+  readonly sessionPolicy?: iam.PolicyDocument;
+}
+
+/**
+ * A trust without session tags names no ServiceAccount, which IRSA11 and IRSA12 report; here that is by design, and
+ * the acknowledgement says where the pin is instead.
+ */
+function acknowledgeUntaggedTrust(role: iam.Role, target: iam.IRole, targetArn: string): void {
+  const shown = Token.isUnresolved(targetArn) ? `'${target.node.path}'` : targetArn;
+  const reason = 'disableSessionTags: nothing EKS Pod Identity sends names the ServiceAccount; the role may only assume its target ' +
+    `role ${shown}, whose trust requires the association's ExternalId`;
+  Validations.of(role).acknowledge({ id: 'IRSA11', reason }, { id: 'IRSA12', reason });
 }
 
 function associationKey(cluster: IIrsaCluster, namespace: string, name: string): string {

@@ -63,7 +63,16 @@ interface PodIdentityGroup {
   readonly principal: iam.IPrincipal;
 }
 
-type TrustGroup = WebIdentityGroup | PodIdentityGroup;
+/**
+ * The one statement of a role whose associations disable session tags: nothing EKS sends can pin it, so the pin is in
+ * the target role's trust (the association's ExternalId), and this role may only assume that target.
+ */
+interface UntaggedPodIdentityGroup {
+  readonly kind: 'pod-identity-untagged';
+  readonly principal: iam.IPrincipal;
+}
+
+type TrustGroup = WebIdentityGroup | PodIdentityGroup | UntaggedPodIdentityGroup;
 
 /**
  * The trust policy of a ServiceAccount's role, with exact conditions only:
@@ -141,9 +150,21 @@ export class ServiceAccountTrust {
     });
   }
 
+  /**
+   * Lets EKS Pod Identity assume the role for associations without session tags, which nothing else can pin: only for
+   * a role whose one permission is assuming a target role that pins the association's ExternalId.
+   */
+  public addUntaggedPodIdentity(): void {
+    if (this.groups.some(g => g.kind === 'pod-identity-untagged')) return;
+    this.addGroup({ kind: 'pod-identity-untagged', principal: new iam.SessionTagsPrincipal(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)) });
+  }
+
   /** Every subject the role trusts, in the order they were added: IRSA `sub` values, and `<namespace>/<name>` of Pod Identity. */
   public get subjects(): string[] {
-    return this.groups.flatMap(g => (g.kind === 'web-identity' ? g.subjects : g.names.map(name => `${g.namespace}/${name}`)));
+    return this.groups.flatMap(g => {
+      if (g.kind === 'web-identity') return g.subjects;
+      return g.kind === 'pod-identity' ? g.names.map(name => `${g.namespace}/${name}`) : [];
+    });
   }
 
   /**
@@ -170,6 +191,9 @@ export class ServiceAccountTrust {
     const atMost = (value: string, longest: string) => (Token.isUnresolved(value) ? value.replace(TOKEN_STRING, longest) : value);
     const oneOrAll = (values: string[]) => (values.length === 1 ? values[0] : values);
     const statements = this.groups.map(group => {
+      if (group.kind === 'pod-identity-untagged') {
+        return { Action: POD_IDENTITY_ACTIONS, Effect: 'Allow', Principal: { Service: POD_IDENTITY_SERVICE_PRINCIPAL } };
+      }
       if (group.kind === 'pod-identity') {
         return {
           Action: POD_IDENTITY_ACTIONS,
@@ -199,9 +223,10 @@ export class ServiceAccountTrust {
   }
 
   private addStatement(group: TrustGroup): void {
-    this.role!.assumeRolePolicy!.addStatements(group.kind === 'pod-identity'
-      ? new iam.PolicyStatement({ actions: POD_IDENTITY_ACTIONS, principals: [group.conditioned] })
-      : new iam.PolicyStatement({ actions: [ASSUME_ROLE_WITH_WEB_IDENTITY], principals: [group.principal] }));
+    const statement = group.kind === 'web-identity'
+      ? new iam.PolicyStatement({ actions: [ASSUME_ROLE_WITH_WEB_IDENTITY], principals: [group.principal] })
+      : new iam.PolicyStatement({ actions: POD_IDENTITY_ACTIONS, principals: [group.kind === 'pod-identity' ? group.conditioned : group.principal] });
+    this.role!.assumeRolePolicy!.addStatements(statement);
   }
 
   private renderAsStringIfNeeded(): void {

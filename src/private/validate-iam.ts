@@ -1,4 +1,4 @@
-import { Duration, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { fail } from './construct-error';
@@ -6,6 +6,7 @@ import { STS_AUDIENCE } from './irsa-constants';
 import { issuerOfUrl } from './issuer';
 import { issuerFormProblem } from './issuer-form';
 import { overLimit } from './length-limit';
+import { policySize } from './trust-policy-size';
 
 /*
  * The limits IAM and STS enforce on our inputs, checked at construction time so a bad value fails `cdk synth` with a
@@ -126,4 +127,36 @@ export function validateInlinePolicies(scope: IConstruct, kind: string, policies
     const problems = document.validateForIdentityPolicy();
     if (problems.length > 0) fail(scope, kind, `inline policy ${JSON.stringify(name)}: ${problems.join(' ')}`);
   }
+}
+
+/** STS's limit on the plain text of a session policy (the `Policy` of AssumeRole), whitespace not counted. */
+export const SESSION_POLICY_MAX_CHARACTERS = 2048;
+
+/**
+ * A session policy STS would take: statements that an identity policy could hold, and at most 2048 characters. The
+ * packed size STS also checks (session policy and session tags together, `PackedPolicyTooLarge`) has no published
+ * formula; an association with a policy has session tags disabled, so only the policy counts towards it.
+ */
+export function validateSessionPolicy(scope: IConstruct, kind: string, document: iam.PolicyDocument): void {
+  if (document.isEmpty) {
+    fail(scope, kind, 'sessionPolicy has no statements, and a session policy without statements denies everything. Add statements, ' +
+      'or leave sessionPolicy out.');
+  }
+  const problems = document.validateForIdentityPolicy();
+  if (problems.length > 0) fail(scope, kind, `sessionPolicy: ${problems.join(' ')}`);
+  const resolved = Stack.of(scope).resolve(document.toJSON());
+  if (Token.isUnresolved(JSON.stringify(resolved)) || containsIntrinsic(resolved)) return;
+  const size = policySize(resolved);
+  if (size > SESSION_POLICY_MAX_CHARACTERS) {
+    fail(scope, kind, `sessionPolicy is ${size} characters without whitespace; STS takes a session policy of at most ` +
+      `${SESSION_POLICY_MAX_CHARACTERS}, so no pod would get credentials. Narrow it with fewer statements or wildcards in ` +
+      'resource names, or grant the difference on the target role.');
+  }
+}
+
+/** Whether a resolved value holds a CloudFormation intrinsic (a deploy-time part). */
+function containsIntrinsic(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(containsIntrinsic);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, v]) => key === 'Ref' || key.startsWith('Fn::') || containsIntrinsic(v));
 }
