@@ -1,5 +1,6 @@
 import { Annotations, attachCustomSynthesis, CfnResource, IAspect, Stack, Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { PodIdentityChains } from './checks/pod-identity-chains';
 import { auditTrustPolicy } from './checks/rule-pack';
 import { Finding } from './checks/trust-rule';
 import { ROLE_RESOURCE_TYPE } from './private/irsa-constants';
@@ -48,6 +49,17 @@ const ACKNOWLEDGED_ID_NAMESPACE = 'Annotation::';
  * - IRSA14 (error): the principal is the provider of an issuer no token carries (EKS's dual-stack host
  *   `oidc-eks.<region>.api.aws`, a trailing `/`, the discovery document's address): STS never matches it, so no pod can
  *   assume the role.
+ * - IRSA15 (error): the target role of an EKS Pod Identity association trusts an account root (without an exact
+ *   `aws:PrincipalArn` condition) or `*`: every role of that account, or anyone, can assume it.
+ * - IRSA16 (warning): the target role of an EKS Pod Identity association in the same environment has no
+ *   `sts:ExternalId` condition, which could pin exactly that association.
+ * - IRSA17 (warning): the role of an EKS Pod Identity association with a target role may do more than `sts:AssumeRole`
+ *   and `sts:TagSession` on that target: pods never get those permissions.
+ * - IRSA18 (error): a role that a role of EKS Pod Identity (with session tags) may assume does not allow it
+ *   `sts:TagSession`: the session tags are transitive, so the chained `sts:AssumeRole` fails.
+ * - IRSA19 (warning, or error): a condition for `pods.eks.amazonaws.com` on a key EKS Pod Identity's request does not
+ *   carry (`aws:SourceArn`: an error) or is not known to carry (a warning): the condition never holds and pods get no
+ *   credentials.
  *
  * Each stack with roles gets one info message that says the audit ran: `IrsaChecks: 5 roles, 0 findings`.
  *
@@ -66,6 +78,7 @@ export class IrsaChecks implements IAspect {
   private readonly tallies = new WeakMap<Stack, AuditTally>();
   /** The roles already visited: a forced synth (Template.fromStack, then Annotations.fromStack) runs aspects again. */
   private readonly visited = new WeakSet<IConstruct>();
+  private chains?: PodIdentityChains;
 
   public visit(node: IConstruct): void {
     if (!CfnResource.isCfnResource(node) || node.cfnResourceType !== ROLE_RESOURCE_TYPE || this.visited.has(node)) return;
@@ -80,24 +93,31 @@ export class IrsaChecks implements IAspect {
     });
     // Every role is audited before anything is synthesized, and a stack collects its messages after its resources
     // are synthesized: the first role synthesized can tell the stack the whole count.
-    attachCustomSynthesis(node, { onSynthesize: () => this.summarize(Stack.of(node)) });
+    onSynthesize(node, () => this.summarize(Stack.of(node)));
   }
 
   private audit(role: CfnResource): void {
     const stack = Stack.of(role);
+    const values = this.valuesOf(stack);
+    const tally = this.tallyOf(stack);
+    if (tally.roles.has(role)) return;
+    tally.roles.add(role);
+    const document = values.readDocument(values.propertiesOf(role).AssumeRolePolicyDocument);
+    // The chains are read once, from the whole app, when every role exists: audits run as validations.
+    this.chains ??= new PodIdentityChains(role.node.root, s => this.valuesOf(s));
+    for (const finding of auditTrustPolicy(document, values, this.chains.contextOf(role))) {
+      tally.findings++;
+      if (report(role, finding) === 'acknowledged') tally.acknowledged++;
+    }
+  }
+
+  private valuesOf(stack: Stack): StackValues {
     let values = this.values.get(stack);
     if (!values) {
       values = new StackValues(stack);
       this.values.set(stack, values);
     }
-    const tally = this.tallyOf(stack);
-    if (tally.roles.has(role)) return;
-    tally.roles.add(role);
-    const document = values.readDocument(values.propertiesOf(role).AssumeRolePolicyDocument);
-    for (const finding of auditTrustPolicy(document, values)) {
-      tally.findings++;
-      if (report(role, finding) === 'acknowledged') tally.acknowledged++;
-    }
+    return values;
   }
 
   private summarize(stack: Stack): void {
@@ -124,6 +144,20 @@ interface AuditTally {
   findings: number;
   acknowledged: number;
   summarized: boolean;
+}
+
+/** What each IrsaChecks added to a role runs when it is synthesized: a construct takes one custom synthesis only. */
+const SYNTHESIS_HOOKS = new WeakMap<IConstruct, Array<() => void>>();
+
+function onSynthesize(node: IConstruct, hook: () => void): void {
+  let hooks = SYNTHESIS_HOOKS.get(node);
+  if (!hooks) {
+    const created: Array<() => void> = [];
+    attachCustomSynthesis(node, { onSynthesize: () => created.forEach(run => run()) });
+    SYNTHESIS_HOOKS.set(node, created);
+    hooks = created;
+  }
+  hooks.push(hook);
 }
 
 function count(n: number, noun: string): string {

@@ -7,6 +7,18 @@ import { ACCOUNT, ENV, SEED_ISSUER_URL, testApp, testStack } from './support/app
 import { AUD, PROVIDER_ARN, SUB, annotationsOf, audit, conditional, rulesOf, stackWithRole, statement } from './support/trust-audit';
 
 describe('IrsaChecks', () => {
+  test('runs side by side with another IrsaChecks (on the app and on a stack), which a synthesis hook per role once broke', () => {
+    // GIVEN
+    const stack = stackWithRole(statement());
+
+    // WHEN
+    Aspects.of(stack).add(new IrsaChecks());
+    const reported = annotationsOf(stack);
+
+    // THEN: both summarize, with the same line, which CDK records once
+    expect(reported.filter(r => r.level === 'info').map(r => r.message)).toEqual(['IrsaChecks: 1 role, 0 findings']);
+  });
+
   describe('compliant roles pass every rule', () => {
     test.each([
       ['exact sub and aud', [statement()]],

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IrsaChecks, IrsaCluster, PodIdentityTargetRole, ServiceAccountIdentity } from '../src';
 import { testApp } from './support/app';
+import { audit } from './support/trust-audit';
 
 /* PodIdentityTargetRole: the role EKS Pod Identity assumes second, in the same stack, environment or another account. */
 
@@ -163,6 +164,19 @@ describe('PodIdentityTargetRole', () => {
     ]);
     expect(orders.podIdentityAssociation('shop', 'orders-batch')!.targetRoleArn).toBe(reader.roleArn);
   });
+
+  test.each([['another account', DATA_ENV], ['the same environment', CLUSTER_ENV], ['the same stack', 'same stack' as const]])(
+    'leaves IrsaChecks nothing to report with the target in %s, grants included', (_, targetEnv) => {
+      // GIVEN
+      const { clusterStack, targetStack, orders } = layout(targetEnv);
+      new s3.Bucket(targetStack, 'Orders').grantRead(orders);
+
+      // WHEN
+      const reported = [clusterStack, targetStack].flatMap(stack => audit(stack));
+
+      // THEN
+      expect(reported).toEqual([]);
+    });
 
   test('fails synthesis when no ServiceAccount role names it', () => {
     // GIVEN

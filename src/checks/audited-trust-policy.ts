@@ -2,6 +2,7 @@ import { OIDC_PROVIDER_IN_ARN } from '../private/irsa-constants';
 import { arnOfIssuerIntrinsic, issuerOfArnIntrinsic, providerResourceIssuer, urlOfIssuerIntrinsic } from '../private/issuer-intrinsics';
 import {
   asArray,
+  coversAction,
   federatedPrincipalsOf,
   isObject,
   isPodIdentityStatement,
@@ -96,12 +97,35 @@ export interface AuditedPodIdentityStatement {
   readonly conditions: AuditedPodIdentityCondition[];
 }
 
-/** A role's trust policy, as far as it concerns ServiceAccounts: web identities and EKS Pod Identity. */
+/** A condition of a statement for AWS principals (roles, accounts). */
+export interface AuditedAwsCondition {
+  readonly operator: string;
+  /** The condition key as written. */
+  readonly key: string;
+  readonly values: AuditedValue[];
+}
+
+/** A statement that lets AWS principals (roles, accounts, `*`) call `sts:AssumeRole`: a role chain's next link. */
+export interface AuditedAwsStatement {
+  /** `Statement[<index>]`, with its Sid when it has one. */
+  readonly where: string;
+  /** Its AWS principals as read (deploy-time parts as placeholders); `*` for `"Principal": "*"`. */
+  readonly principals: string[];
+  /** The same, quoted for messages. */
+  readonly principalsShown: string[];
+  readonly conditions: AuditedAwsCondition[];
+}
+
+/** A role's trust policy, as far as it concerns ServiceAccounts: web identities, EKS Pod Identity and its role chains. */
 export interface AuditedTrustPolicy {
   /** The whole policy, quoted, when it is only known at deploy time and mentions web identities. */
   readonly deployTimePolicy?: string;
   readonly statements: AuditedStatement[];
   readonly podIdentityStatements: AuditedPodIdentityStatement[];
+  /** The statements that let AWS principals call `sts:AssumeRole`. */
+  readonly awsStatements: AuditedAwsStatement[];
+  /** The AWS principals (as read) some statement lets call `sts:TagSession`; `*` for all. */
+  readonly tagSessionPrincipals: string[];
   /** The characters IAM would count (deploy-time parts at their longest), when any statement is for ServiceAccounts. */
   readonly estimatedSize?: number;
 }
@@ -130,7 +154,7 @@ class TrustPolicyReader {
 
   public read(document: unknown): AuditedTrustPolicy {
     if (!isObject(document)) {
-      return { deployTimePolicy: this.deployTimeWebIdentity(document), statements: [], podIdentityStatements: [] };
+      return { deployTimePolicy: this.deployTimeWebIdentity(document), statements: [], podIdentityStatements: [], awsStatements: [], tagSessionPrincipals: [] };
     }
     const all = asArray(document.Statement);
     const statements = all
@@ -138,7 +162,24 @@ class TrustPolicyReader {
       .filter((s): s is AuditedStatement => s !== undefined);
     const podIdentityStatements = this.podIdentityStatements(all);
     const checked = statements.length + podIdentityStatements.length > 0;
-    return { statements, podIdentityStatements, estimatedSize: checked ? estimateTrustPolicySize(document, this.values) : undefined };
+    const awsStatements = all.flatMap((statement, index) => this.awsStatement(statement, index, 'sts:AssumeRole'));
+    const tagSessionPrincipals = all.flatMap((statement, index) => this.awsStatement(statement, index, 'sts:TagSession')).flatMap(s => s.principals);
+    return {
+      statements,
+      podIdentityStatements,
+      awsStatements,
+      tagSessionPrincipals,
+      estimatedSize: checked ? estimateTrustPolicySize(document, this.values) : undefined,
+    };
+  }
+
+  /** The statement, if it lets AWS principals call `action`. */
+  private awsStatement(statement: unknown, index: number, action: string): AuditedAwsStatement[] {
+    if (!isObject(statement) || statement.Effect !== 'Allow' || !coversAction(statement, action)) return [];
+    const principals = statement.Principal === '*' ? ['*'] : isObject(statement.Principal) ? asArray(statement.Principal.AWS).map(String) : [];
+    if (principals.length === 0) return [];
+    const { conditions } = this.conditionsOf<AuditedAwsCondition>(statement.Condition, (operator, key, values) => ({ operator, key, values }));
+    return [{ where: whereOf(statement, index), principals, principalsShown: principals.map(p => this.show(p)), conditions }];
   }
 
   /** The statements that let EKS Pod Identity call `sts:AssumeRole` (a deploy-time Effect or Action counts as one that may). */

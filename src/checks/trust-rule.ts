@@ -1,4 +1,5 @@
 import { AuditedCondition, AuditedPodIdentityStatement, AuditedStatement, AuditedTrustPolicy } from './audited-trust-policy';
+import { RoleChainContext } from './pod-identity-chains';
 
 /** A rule a trust policy breaks, with what is wrong and the fix. */
 export interface Finding {
@@ -28,6 +29,8 @@ export interface TrustRule {
   /** Findings about one statement that lets EKS Pod Identity assume the role. */
   readonly checkPodIdentity?: (statement: AuditedPodIdentityStatement) => Finding[];
   readonly checkPolicy?: (policy: AuditedTrustPolicy) => Finding[];
+  /** Findings about the role's place in an EKS Pod Identity chain: the associations and roles around it in the app. */
+  readonly checkChain?: (policy: AuditedTrustPolicy, chain: RoleChainContext) => Finding[];
 }
 
 /** The finding of an error of `rule`. */

@@ -41,8 +41,21 @@ describe('auditedTrustPolicyOf', () => {
     expect(condition.values.map(v => [v.shown, v.variableAt])).toEqual([['"system:serviceaccount:${Namespace}:*"', 22], ['"system:serviceaccount:ns:a?"', 26]]);
   });
 
-  test('checks nothing, and estimates no size, for a policy without web identities', () => {
+  test('checks nothing, and estimates no size, for a policy without web identities, but reads its AWS principals for the chain rules', () => {
     const policy = auditedTrustPolicyOf({ Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: 'arn:aws:iam::1:root' }, Condition: EXACT }] }, new StackValues(testStack()));
-    expect(policy).toEqual({ statements: [], podIdentityStatements: [], estimatedSize: undefined });
+    expect(policy).toEqual({
+      statements: [],
+      podIdentityStatements: [],
+      estimatedSize: undefined,
+      awsStatements: [{
+        where: 'Statement[0]',
+        principals: ['arn:aws:iam::1:root'],
+        principalsShown: ['"arn:aws:iam::1:root"'],
+        conditions: Object.entries(EXACT.StringEquals).map(([key, value]) => ({
+          operator: 'StringEquals', key, values: [{ text: value, shown: JSON.stringify(value), variableAt: -1 }],
+        })),
+      }],
+      tagSessionPrincipals: [],
+    });
   });
 });

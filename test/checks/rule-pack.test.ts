@@ -10,7 +10,7 @@ describe('the IrsaChecks rule pack', () => {
     expect(files.map(f => f.split('-')[0].toUpperCase())).toEqual(IRSA_RULES.map(r => r.id));
     expect(IRSA_RULES.map(r => r.id)).toEqual(IRSA_RULES.map((_, i) => `IRSA${i + 1}`));
     for (const rule of IRSA_RULES) {
-      expect([rule.summary.length > 0, rule.fix.endsWith('.'), [rule.checkCondition, rule.checkStatement, rule.checkPodIdentity, rule.checkPolicy].some(Boolean)]).toEqual([true, true, true]);
+      expect([rule.summary.length > 0, rule.fix.endsWith('.'), [rule.checkCondition, rule.checkStatement, rule.checkPodIdentity, rule.checkPolicy, rule.checkChain].some(Boolean)]).toEqual([true, true, true]);
     }
   });
 
