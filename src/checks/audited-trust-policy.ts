@@ -154,7 +154,8 @@ class TrustPolicyReader {
 
   public read(document: unknown): AuditedTrustPolicy {
     if (!isObject(document)) {
-      return { deployTimePolicy: this.deployTimeWebIdentity(document), statements: [], podIdentityStatements: [], awsStatements: [], tagSessionPrincipals: [] };
+      const none = { statements: [], podIdentityStatements: [], awsStatements: [], tagSessionPrincipals: [] };
+      return { deployTimePolicy: this.deployTimeWebIdentity(document), ...none };
     }
     const all = asArray(document.Statement);
     const statements = all

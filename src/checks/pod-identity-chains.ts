@@ -44,10 +44,21 @@ interface RoleIdentity {
   readonly roleName?: string;
 }
 
+/** An association as the chain rules read it. */
+interface ReadAssociation {
+  readonly resource: CfnResource;
+  readonly role?: RoleIdentity;
+  readonly target?: RoleIdentity;
+  /** Its TargetRoleArn as read in its stack, when it has one. */
+  readonly targetText?: string;
+  /** Whether it passes session tags. */
+  readonly tagged: boolean;
+}
+
 /** Reads the app's roles and associations once, when the first role is audited. */
 export class PodIdentityChains {
   private readonly roles: Array<RoleIdentity & { readonly resource: CfnResource }> = [];
-  private readonly associations: Array<{ resource: CfnResource; role?: RoleIdentity; target?: RoleIdentity; targetText?: string; tagged: boolean }> = [];
+  private readonly associations: ReadAssociation[] = [];
   private readonly taggedPodIdentityRoles = new Set<CfnResource>();
 
   constructor(root: IConstruct, private readonly valuesOf: (stack: Stack) => StackValues) {
