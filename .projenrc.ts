@@ -82,7 +82,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   gitignore: [
-    'cdk.out/', 'examples/cdk.out/', 'examples/self-managed/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json',
+    'cdk.out/', 'examples/cdk.out/', 'examples/self-managed/cdk.out/', 'examples/cross-account/cdk.out/', '.jsii.tabl.json', 'bench/.build/', 'bench/results.json',
     // test/languages/run.sh: virtual environments, Maven's output and local repository, Python caches.
     '.venv/', 'test/languages/java/target/', '__pycache__/',
   ],
@@ -119,9 +119,10 @@ project.addPackageIgnore('/.ci/');
 // The README's main job: synthesize the example app (no AWS credentials needed), show its manifest, and prove
 // offline that only its ServiceAccount's pods can assume its role.
 project.addTask('demo', {
-  description: 'Synthesize the example app, then run the offline assume-role check against it',
+  description: 'Synthesize the example apps, then run the offline assume-role check against them',
   steps: [
     { exec: 'cdk synth --quiet', cwd: 'examples' },
+    { exec: 'cdk synth --quiet', cwd: 'examples/cross-account' },
     { exec: 'cat examples/cdk.out/*.k8s.yaml' },
     { exec: 'ts-node --transpile-only lab/demo.ts' },
   ],

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { CROSS_ACCOUNT_ASSEMBLY, runCrossAccountDemo } from './cross-account-demo';
 import { IrsaLab, PodSpec } from './irsa-lab';
 import { describeResult, outcomeOf } from './pod-outcome';
 import { runDemoMain } from './run-demo-main';
@@ -32,7 +33,8 @@ interface Case {
 }
 
 /** Runs every case against the app in `assembly`; returns the exit status. */
-export async function runDemo(assembly: string, log: (line: string) => void = console.log): Promise<number> {
+export async function runDemo(assembly: string, log: (line: string) => void = console.log,
+  crossAccountAssembly: string = CROSS_ACCOUNT_ASSEMBLY): Promise<number> {
   const serviceAccounts = readServiceAccounts(assembly);
   const irsaAccount = serviceAccounts.find(sa => sa.metadata.name === 'can-do-stuff-on-aws')!;
   const { namespace, name } = irsaAccount.metadata;
@@ -111,9 +113,12 @@ export async function runDemo(assembly: string, log: (line: string) => void = co
   await runCli(['verify', '--app', assembly, '--pod-identity', '--cluster', EXAMPLE_CLUSTER_NAME, '--namespace', namespace, '--service-account', 'reports'],
     { log, error: log });
 
+  const crossAccount = await runCrossAccountDemo(crossAccountAssembly, log);
+  failures += crossAccount.failures;
+  const total = cases.length + crossAccount.cases;
   log(failures === 0
-    ? `\nAll ${cases.length} pods ended as expected: only the ServiceAccounts named in each trust get their role.`
-    : `\n${failures} of ${cases.length} pods did not end as expected.`);
+    ? `\nAll ${total} pods ended as expected: only the ServiceAccounts named in each trust get their role.`
+    : `\n${failures} of ${total} pods did not end as expected.`);
   return failures === 0 ? 0 : 1;
 }
 

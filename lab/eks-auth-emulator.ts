@@ -27,13 +27,16 @@ export interface AssumeRoleForPodIdentityResult extends RoleSession {
 
 /** EKS Pod Identity sessions last six hours, as the agent caches them. */
 const SESSION_SECONDS = 6 * 3600;
+/** With a target role, the agent caches the credentials for 59 minutes (EKS User Guide, pod-id-assign-target-role); a chained session lasts one hour. */
+const TARGET_SESSION_SECONDS = 3600;
 /** The HTTP status of each EKS Auth error, from the API's model. */
 const HTTP_STATUS: Record<string, number> = { ResourceNotFoundException: 404 };
 
 /**
  * `AssumeRoleForPodIdentity` of EKS Auth for the lab: checks the pod's token as the cluster's (signature with the
  * cluster issuer's keys, `exp`, audience `pods.eks.amazonaws.com`), decides with `cdk-irsa verify`'s
- * `PodIdentityCheck` (the association, then the role's trust with the session tags), and issues a role session.
+ * `PodIdentityCheck` (the association, then the role's trust with the session tags, then for a target role the
+ * role's permission and the target's trust with the ExternalId), and issues the role sessions.
  */
 export class EksAuthEmulator {
   private readonly check: PodIdentityCheck;
@@ -62,7 +65,11 @@ export class EksAuthEmulator {
       throw new EksAuthError(code, message, HTTP_STATUS[code] ?? 400, decision.explanation);
     }
     const sessionName = `eks-${clusterName}-${pod?.name ?? serviceAccount}-${randomUUID()}`.slice(0, 64);
-    const session = this.sessions.issue(decision.role!, sessionName, SESSION_SECONDS);
+    // With a target role, EKS assumes the association's role first and the target with that session's credentials;
+    // the check decided both, and the pod gets the second session only.
+    if (decision.associationRole) this.sessions.issue(decision.associationRole, sessionName, TARGET_SESSION_SECONDS);
+    const seconds = decision.associationRole ? TARGET_SESSION_SECONDS : SESSION_SECONDS;
+    const session = this.sessions.issue(decision.role!, sessionName, seconds);
     return { ...session, subject: { namespace, serviceAccount }, association: decision.association! };
   }
 

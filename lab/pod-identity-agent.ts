@@ -41,7 +41,7 @@ export async function servePodIdentityAgent(eksAuth: EksAuthEmulator, clusterNam
       AccessKeyId: result.credentials.accessKeyId,
       SecretAccessKey: result.credentials.secretAccessKey,
       Token: result.credentials.sessionToken,
-      AccountId: result.association.roleArn.split(':')[4],
+      AccountId: result.assumedRoleArn.split(':')[4],
       Expiration: result.credentials.expiration.toISOString(),
     }), 'application/json'), (e: unknown) => {
       if (!(e instanceof EksAuthError)) return answer(500, String(e), 'text/plain');

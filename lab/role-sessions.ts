@@ -35,8 +35,10 @@ export class RoleSessions {
   public issue(role: DeployedRole, sessionName: string, durationSeconds: number): RoleSession {
     const accessKeyId = `ASIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}`;
     const roleId = `AROA${createHash('sha256').update(role.arn).digest('hex').toUpperCase().slice(0, 17)}`;
-    const assumedRoleArn = `arn:${this.account.partition}:sts::${this.account.account}:assumed-role/${role.name}/${sessionName}`;
-    this.sessions.set(accessKeyId, { arn: assumedRoleArn, userId: `${roleId}:${sessionName}`, account: this.account.account });
+    // A role of another account (a Pod Identity target role) gets its sessions there.
+    const account = role.arn.split(':')[4] || this.account.account;
+    const assumedRoleArn = `arn:${this.account.partition}:sts::${account}:assumed-role/${role.name}/${sessionName}`;
+    this.sessions.set(accessKeyId, { arn: assumedRoleArn, userId: `${roleId}:${sessionName}`, account });
     return {
       credentials: {
         accessKeyId,

@@ -26,6 +26,11 @@ const MATCHERS: Record<string, { match: Matcher; negated: boolean }> = {
   stringnotequalsignorecase: { match: (r, p) => r.toLowerCase() === p.toLowerCase(), negated: true },
   stringlike: { match: (r, p) => globToRegExp(p).test(r), negated: false },
   stringnotlike: { match: (r, p) => globToRegExp(p).test(r), negated: true },
+  // ARNs compare like StringLike, `*` and `?` within the ARN (IAM matches them per ARN part; no key here spans parts).
+  arnequals: { match: (r, p) => globToRegExp(p).test(r), negated: false },
+  arnlike: { match: (r, p) => globToRegExp(p).test(r), negated: false },
+  arnnotequals: { match: (r, p) => globToRegExp(p).test(r), negated: true },
+  arnnotlike: { match: (r, p) => globToRegExp(p).test(r), negated: true },
 };
 
 /** Evaluates a statement's `Condition` block: every operator and every key in it must hold. */

@@ -16,7 +16,8 @@ const USAGE = `Usage: cdk-irsa verify [options]
 
 Says, for each IAM role that trusts web identities, whether a ServiceAccount token can assume it, and if not,
 the error STS returns and the check that failed; with --pod-identity, which role EKS Pod Identity gives a
-ServiceAccount's pods, if any. Works offline, on the output of \`cdk synth\`.
+ServiceAccount's pods, if any (following an association's target role, with its ExternalId and session tags).
+Works offline, on the output of \`cdk synth\`.
 
 Where the roles are:
   --app <dir>                 cloud assembly directory (default: cdk.out)
@@ -173,8 +174,10 @@ function verifyPodIdentity(values: Record<string, any>, account: DeployedAccount
   out.log(`Pod: cluster ${request.clusterName}, ServiceAccount ${request.namespace}/${request.serviceAccount} (EKS Pod Identity)`);
   const decision = new PodIdentityCheck(account).check(request);
   const through = decision.association ? ` through association ${decision.association.source}` : '';
+  const chain = decision.associationRole ? `, after ${decision.associationRole.arn} (${decision.associationRole.source})` : '';
   if (decision.allowed) {
-    out.log(`ALLOWED  ${decision.role!.arn} (${decision.role!.source})${through}: trust statement ${decision.statement} matches`);
+    const statement = decision.associationRole ? `the target's trust statement ${decision.statement} matches` : `trust statement ${decision.statement} matches`;
+    out.log(`ALLOWED  ${decision.role!.arn} (${decision.role!.source})${through}${chain}: ${statement}`);
     return 0;
   }
   out.log(`DENIED   ${decision.role?.arn ?? decision.association?.roleArn ?? '(no role)'}${through}: ${decision.refusal!.code}: ${decision.refusal!.message}`);

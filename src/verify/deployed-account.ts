@@ -26,6 +26,11 @@ export interface DeployedRole {
   readonly webIdentity: boolean;
   /** Whether any statement of the trust policy lets EKS Pod Identity assume the role. */
   readonly podIdentity: boolean;
+  /**
+   * The statements of its identity policies the templates hold (inline, and `AWS::IAM::Policy` resources attached to
+   * it); `undefined` when it also has managed policies, whose statements the templates do not show.
+   */
+  readonly permissions?: unknown[];
 }
 
 /** An EKS Pod Identity association: which role the pods of one ServiceAccount of one cluster get. */
@@ -38,6 +43,13 @@ export interface PodIdentityAssociation {
   readonly roleArn: string;
   /** Whether EKS leaves out its session tags (`DisableSessionTags`): a trust conditioned on them then never holds. */
   readonly disableSessionTags: boolean;
+  /** The role EKS assumes second, with the credentials of `roleArn` (`TargetRoleArn`), if any. */
+  readonly targetRoleArn?: string;
+  /**
+   * The association's `ExternalId` (a stand-in, see `externalIdOf`), which EKS passes when it assumes the target.
+   * @default - none: an association made outside the templates (a test's, the demo's)
+   */
+  readonly externalId?: string;
   readonly source: string;
 }
 
@@ -125,6 +137,12 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
       getAtt: (logicalId, attribute) => {
         const given = options.attributes?.[`${logicalId}.${attribute}`];
         if (given !== undefined) return given;
+        if (attribute === 'ExternalId' && resources[logicalId]?.Type === POD_IDENTITY_ASSOCIATION_TYPE) {
+          const association = resources[logicalId].Properties ?? {};
+          const [clusterName, namespace, serviceAccount] = [association.ClusterName, association.Namespace, association.ServiceAccount]
+            .map(v => String(evaluate(stack, v)));
+          return externalIdOf(pseudo['AWS::Region'], pseudo['AWS::AccountId'], clusterName, namespace, serviceAccount);
+        }
         return attribute === 'Arn' ? arnOf(logicalId) : undefined;
       },
       importValue: name => exports.get(name)?.(),
@@ -153,6 +171,7 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
         } else if (resource.Type === POD_IDENTITY_ASSOCIATION_TYPE) {
           const clusterName = String(evaluate(stack, resource.Properties?.ClusterName));
           const where = { account: stack.account ?? account, region: stack.region ?? region };
+          const targetRoleArn = resource.Properties?.TargetRoleArn;
           podIdentityAssociations.push({
             clusterName,
             clusterArn: `arn:${partition}:eks:${where.region}:${where.account}:cluster/${clusterName}`,
@@ -160,6 +179,8 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
             serviceAccount: String(evaluate(stack, resource.Properties?.ServiceAccount)),
             roleArn: String(evaluate(stack, resource.Properties?.RoleArn)),
             disableSessionTags: String(evaluate(stack, resource.Properties?.DisableSessionTags ?? false)) === 'true',
+            targetRoleArn: targetRoleArn === undefined ? undefined : String(evaluate(stack, targetRoleArn)),
+            externalId: lookup.getAtt(logicalId, 'ExternalId'),
             source,
           });
         } else if (resource.Type === ROLE_RESOURCE_TYPE) {
@@ -173,6 +194,7 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
             maxSessionDurationSeconds: Number(evaluate(stack, resource.Properties?.MaxSessionDuration ?? 3600)),
             webIdentity: statementsOf(trustPolicy).some(statement => isWebIdentityStatement(statement)),
             podIdentity: statementsOf(trustPolicy).some(statement => isPodIdentityStatement(statement)),
+            permissions: permissionsOf(stack, logicalId, value => evaluate(stack, value)),
           });
         }
       } catch (e) {
@@ -187,6 +209,41 @@ export function deployedAccountOf(stacks: SynthesizedStack[], options: AccountOp
     }
   }
   return { account, partition, providers, roles, podIdentityAssociations, unresolved };
+}
+
+/**
+ * A stand-in for an association's ExternalId, which EKS makes when it creates the association; the EKS launch blog
+ * shows it as `<region>/<account>/<cluster>/<namespace>/<service account>`. Pass `--attribute <Id>.ExternalId=<value>`
+ * for the real one.
+ */
+export function externalIdOf(region: string, account: string, clusterName: string, namespace: string, serviceAccount: string): string {
+  return `${region}/${account}/${clusterName}/${namespace}/${serviceAccount}`;
+}
+
+/**
+ * The identity-policy statements of a role that the templates hold; undefined when it has managed policies too, or
+ * a statement needs a value only a deployment knows (a bucket's ARN, say): its permissions are then not checked.
+ */
+function permissionsOf(stack: SynthesizedStack, logicalId: string, evaluate: (value: unknown) => any): unknown[] | undefined {
+  const resources = stack.template.Resources ?? {};
+  const role = resources[logicalId];
+  if (asList(role.Properties?.ManagedPolicyArns).length > 0) return undefined;
+  const documents = [
+    ...asList(role.Properties?.Policies).map((p: any) => p.PolicyDocument),
+    ...Object.values(resources)
+      .filter(r => r.Type === 'AWS::IAM::Policy' && asList(r.Properties?.Roles).some((ref: any) => ref?.Ref === logicalId))
+      .map(r => r.Properties?.PolicyDocument),
+  ];
+  try {
+    return documents.flatMap(document => statementsOf(evaluate(document)));
+  } catch (e) {
+    if (e instanceof UnresolvedValueError) return undefined;
+    throw e;
+  }
+}
+
+function asList(value: unknown): any[] {
+  return Array.isArray(value) ? value : value === undefined ? [] : [value];
 }
 
 function parsePolicy(document: string, source: string): any {

@@ -1,5 +1,6 @@
 import { DeployedAccount, DeployedRole, PodIdentityAssociation } from './deployed-account';
-import { evaluatePodIdentityTrust } from './trust-evaluator';
+import { evaluateIdentityPolicy } from './identity-policy';
+import { evaluateChainedTrust, evaluatePodIdentityTrust } from './trust-evaluator';
 import { refused, StsAnswer } from './web-identity-check';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../private/irsa-constants';
 
@@ -24,8 +25,11 @@ export interface PodIdentityDecision {
   readonly refusal?: StsAnswer;
   readonly explanation: string[];
   readonly association?: PodIdentityAssociation;
+  /** The role whose credentials pods get: the association's target role when it names one. */
   readonly role?: DeployedRole;
-  /** The trust statement that allowed `sts:AssumeRole`. */
+  /** With a target role, the association's own role, which EKS assumes first. */
+  readonly associationRole?: DeployedRole;
+  /** The trust statement that allowed `sts:AssumeRole` (of the target role, when there is one). */
   readonly statement?: number;
 }
 
@@ -71,6 +75,41 @@ export class PodIdentityCheck {
         role,
       };
     }
-    return { allowed: true, explanation: [], association, role, statement: trust.statement };
+    if (association.targetRoleArn === undefined) return { allowed: true, explanation: [], association, role, statement: trust.statement };
+    return this.assumeTarget(association, role, request);
+  }
+
+  /**
+   * The second assumption: the association role's session assumes the target role, which its identity policy must
+   * allow (`sts:AssumeRole`, and `sts:TagSession` with tags) and the target's trust must allow for that role, with
+   * the association's ExternalId and the transitive session tags.
+   */
+  private assumeTarget(association: PodIdentityAssociation, first: DeployedRole, request: PodIdentityRequest): PodIdentityDecision {
+    const targetArn = association.targetRoleArn!;
+    const denied = (why: string[], role?: DeployedRole) => ({
+      ...refused('AccessDeniedException', `Pod Identity could not assume the target role ${targetArn} with ${first.arn}`, why),
+      association,
+      associationRole: first,
+      role,
+    });
+    const target = this.account.roles.find(r => r.arn === targetArn);
+    if (!target) return denied([`there is no role ${targetArn} in the templates, so its trust cannot be checked`]);
+    const actions = association.disableSessionTags ? ['sts:AssumeRole'] : ['sts:AssumeRole', 'sts:TagSession'];
+    for (const action of actions) {
+      if (first.permissions === undefined) break;
+      const permitted = evaluateIdentityPolicy(first.permissions, action, targetArn);
+      if (!permitted.allowed) return denied([`${first.arn}: ${permitted.reason}`], target);
+    }
+    const tags = association.disableSessionTags ? undefined : {
+      clusterArn: association.clusterArn,
+      clusterName: association.clusterName,
+      namespace: request.namespace,
+      serviceAccount: request.serviceAccount,
+      podName: request.podName ?? `${request.serviceAccount}-0`,
+      podUid: request.podUid ?? '00000000-0000-0000-0000-000000000000',
+    };
+    const trust = evaluateChainedTrust(target.trustPolicy, { roleArn: first.arn, externalId: association.externalId, tags });
+    if (!trust.allowed) return denied(trust.reasons.map(r => `the target role's trust: ${r}`), target);
+    return { allowed: true, explanation: [], association, associationRole: first, role: target, statement: trust.statement };
   }
 }

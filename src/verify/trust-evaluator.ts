@@ -22,6 +22,18 @@ export interface PodIdentityCaller {
   readonly podUid: string;
 }
 
+/**
+ * Who EKS Pod Identity assumes a target role as: a session of the association's role, passing the association's
+ * ExternalId and, unless the association disables them, its session tags (transitive, so also the session's own).
+ */
+export interface ChainedCaller {
+  /** The association's role: the session's principal (`aws:PrincipalArn`). */
+  readonly roleArn: string;
+  readonly externalId?: string;
+  /** The pod's session tags; none when the association disables them. */
+  readonly tags?: PodIdentityCaller;
+}
+
 /** The outcome for one role, with the reasons an Allow statement did not apply. */
 export interface TrustDecision {
   readonly allowed: boolean;
@@ -75,6 +87,27 @@ export function evaluatePodIdentityTrust(policy: unknown, caller: PodIdentityCal
   return tag.allowed ? assume : { ...tag, reasons: tag.reasons.map(r => `sts:TagSession: ${r}`) };
 }
 
+/**
+ * Evaluates a target role's trust for the second assumption of EKS Pod Identity: `sts:AssumeRole` (and, with session
+ * tags, `sts:TagSession`) by the association role's session, with the ExternalId and the transitive tags as request
+ * tags and as the session's principal tags.
+ */
+export function evaluateChainedTrust(policy: unknown, caller: ChainedCaller): TrustDecision {
+  const tags = caller.tags ? podIdentityContext(caller.tags) : {};
+  const principalTags = Object.fromEntries(Object.entries(tags).map(([key, value]) => [key.replace('aws:RequestTag/', 'aws:PrincipalTag/'), value]));
+  const context: RequestContext = {
+    'aws:PrincipalArn': [caller.roleArn],
+    ...(caller.externalId !== undefined ? { 'sts:ExternalId': [caller.externalId] } : {}),
+    ...tags,
+    ...principalTags,
+  };
+  const mismatch = (statement: Record<string, unknown>) => awsPrincipalMismatch(statement, caller.roleArn);
+  const assume = evaluateAction(policy, 'sts:AssumeRole', context, 'the request', mismatch);
+  if (!assume.allowed || !caller.tags) return assume;
+  const tag = evaluateAction(policy, 'sts:TagSession', context, 'the request', mismatch);
+  return tag.allowed ? assume : { ...tag, reasons: tag.reasons.map(r => `sts:TagSession: ${r}`) };
+}
+
 /** One action against every statement: an explicit Deny wins, otherwise the first applying Allow. */
 function evaluateAction(policy: unknown, action: string, context: RequestContext, holder: string,
   principalMismatch: (statement: Record<string, unknown>) => string | undefined): TrustDecision {
@@ -113,6 +146,20 @@ function webIdentityPrincipalMismatch(statement: Record<string, unknown>, caller
   return federated.length === 0
     ? 'the principal is not a Federated OIDC provider'
     : `the principal is ${federated.join(', ')}, but the token was vouched for by ${caller.providerArn}`;
+}
+
+/** Whether a statement's AWS principal covers a role: its ARN, its account (root ARN or ID), or `*`. */
+function awsPrincipalMismatch(statement: Record<string, unknown>, roleArn: string): string | undefined {
+  const account = roleArn.split(':')[4];
+  const partition = roleArn.split(':')[1];
+  const covers = (entry: unknown) => entry === '*' || entry === roleArn || entry === account || entry === `arn:${partition}:iam::${account}:root`;
+  if (statement.NotPrincipal !== undefined) {
+    return isObject(statement.NotPrincipal) && asArray(statement.NotPrincipal.AWS).some(covers) ? `NotPrincipal excludes ${roleArn}` : undefined;
+  }
+  if (statement.Principal === '*') return undefined;
+  const principals = isObject(statement.Principal) ? asArray(statement.Principal.AWS) : [];
+  if (principals.some(covers)) return undefined;
+  return principals.length === 0 ? 'the principal is not an AWS principal' : `the principal is ${principals.join(', ')}, not ${roleArn}`;
 }
 
 function servicePrincipalMismatch(statement: Record<string, unknown>): string | undefined {

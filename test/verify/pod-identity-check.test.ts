@@ -1,11 +1,12 @@
 import { Stack } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { buildCrossAccountApp } from '../../examples/cross-account/app';
 import { IrsaCluster, ServiceAccountIdentity } from '../../src';
 import { readStacks } from '../../src/verify/cloud-assembly';
-import { deployedAccountOf } from '../../src/verify/deployed-account';
+import { DeployedAccount, deployedAccountOf } from '../../src/verify/deployed-account';
 import { PodIdentityCheck } from '../../src/verify/pod-identity-check';
-import { ACCOUNT, ENV, SEED_ISSUER_URL, synthesize } from '../support/app';
+import { ACCOUNT, ENV, SEED_ISSUER_URL, synthesize, testApp } from '../support/app';
 
 /** An app with two clusters' worth of Pod Identity ServiceAccounts, a both-mode one, and a role EKS cannot use. */
 function account() {
@@ -62,5 +63,53 @@ describe('PodIdentityCheck', () => {
     expect(decision.refusal?.code).toBe('AccessDeniedException');
     expect(decision.explanation).toEqual([`statement 0: StringEquals aws:RequestTag/eks-cluster-arn wants arn:aws:eks:eu-west-2:${ACCOUNT}:cluster/prod, ` +
       `the session has arn:aws:eks:eu-west-2:${ACCOUNT}:cluster/other`]);
+  });
+});
+
+describe('PodIdentityCheck with target roles', () => {
+  /** The cross-account example, with what a deployment would leave behind. */
+  function crossAccount(change: (account: DeployedAccount) => DeployedAccount = a => a) {
+    return new PodIdentityCheck(change(deployedAccountOf(readStacks(buildCrossAccountApp(testApp()).synth().directory))));
+  }
+  const orders = { clusterName: 'shop', namespace: 'shop', serviceAccount: 'orders' };
+
+  test('follows the association to its target: the pods get the target role, after the association\'s own', () => {
+    const decision = crossAccount().check(orders);
+    expect(decision).toMatchObject({ allowed: true, statement: 0 });
+    expect(decision.associationRole!.arn).toMatch(/^arn:aws:iam::111111111111:role\/ShopCluster-Shop-Orders-/);
+    expect(decision.role!.arn).toMatch(/^arn:aws:iam::222222222222:role\/ShopData-OrdersReader-/);
+  });
+
+  test('refuses when the association role may not assume the target, naming the missing permission', () => {
+    const decision = crossAccount(deployed => ({
+      ...deployed,
+      roles: deployed.roles.map(r => (r.name.startsWith('ShopCluster-Shop-Orders-') ? { ...r, permissions: [] } : r)),
+    })).check(orders);
+    expect(decision.allowed).toBe(false);
+    expect(decision.refusal!.code).toBe('AccessDeniedException');
+    expect(decision.explanation).toEqual([expect.stringMatching(/: no identity-policy statement of the role allows sts:AssumeRole on arn:aws:iam::222222222222:role\/ShopData-OrdersReader-/)]);
+  });
+
+  test('refuses a target whose trust the chain does not satisfy: another association\'s role, or another ExternalId', () => {
+    // The audit role's permissions name its own target; without them only the trust decides.
+    const wrongTags = crossAccount(deployed => ({
+      ...deployed,
+      roles: deployed.roles.map(r => (r.name.startsWith('ShopCluster-Shop-Audit-') ? { ...r, permissions: undefined } : r)),
+      podIdentityAssociations: deployed.podIdentityAssociations.map(a => (a.serviceAccount === 'audit' ? { ...a, targetRoleArn: deployed.podIdentityAssociations[0].targetRoleArn } : a)),
+    })).check({ ...orders, serviceAccount: 'audit' });
+    expect(wrongTags.explanation.join('\n')).toMatch(/the target role's trust: statement 0: the principal is arn:aws:iam::111111111111:role\/ShopCluster-Shop-Orders-[0-9A-F]{8}, not arn:aws:iam::111111111111:role\/ShopCluster-Shop-Audit-/);
+    const forged = crossAccount(deployed => ({
+      ...deployed,
+      podIdentityAssociations: deployed.podIdentityAssociations.map(a => (a.serviceAccount === 'audit' ? { ...a, externalId: 'forged' } : a)),
+    })).check({ ...orders, serviceAccount: 'audit' });
+    expect(forged.explanation.join('\n')).toMatch(/the target role's trust: statement 0: .*sts:ExternalId/);
+  });
+
+  test('reads the association\'s target and a stand-in ExternalId, which the target\'s trust, read the same way, requires', () => {
+    const deployed = deployedAccountOf(readStacks(buildCrossAccountApp(testApp()).synth().directory));
+    const audit = deployed.podIdentityAssociations.find(a => a.serviceAccount === 'audit')!;
+    expect(audit.externalId).toBe('eu-west-1/111111111111/shop/shop/audit');
+    const target = deployed.roles.find(r => r.arn === audit.targetRoleArn)!;
+    expect(target.trustPolicy.Statement[0].Condition.StringEquals['sts:ExternalId']).toBe(audit.externalId);
   });
 });

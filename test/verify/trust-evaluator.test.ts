@@ -1,4 +1,4 @@
-import { evaluateTrust, WebIdentityCaller } from '../../src/verify/trust-evaluator';
+import { evaluateChainedTrust, evaluateTrust, WebIdentityCaller } from '../../src/verify/trust-evaluator';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PBAC = require('pbac');
@@ -85,5 +85,32 @@ describe('evaluateTrust', () => {
       }
     }
     expect(compared).toBe(10);
+  });
+});
+
+describe('evaluateChainedTrust', () => {
+  const ROLE = 'arn:aws:iam::111111111111:role/orders-pod-identity';
+  const tags = { clusterArn: 'arn:aws:eks:eu-west-1:111111111111:cluster/shop', clusterName: 'shop', namespace: 'shop', serviceAccount: 'orders', podName: 'p', podUid: 'u' };
+  const pinned = (principal: unknown, condition?: unknown) => ({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: principal, ...(condition ? { Condition: condition } : {}) },
+      { Effect: 'Allow', Action: 'sts:TagSession', Principal: principal },
+    ],
+  });
+
+  test('allows the association role with its transitive tags and ExternalId, as request and principal tags', () => {
+    const condition = { StringEquals: { 'aws:RequestTag/kubernetes-service-account': 'orders', 'aws:PrincipalTag/kubernetes-namespace': 'shop', 'sts:ExternalId': 'x' } };
+    expect(evaluateChainedTrust(pinned({ AWS: ROLE }, condition), { roleArn: ROLE, externalId: 'x', tags })).toMatchObject({ allowed: true, statement: 0 });
+    expect(evaluateChainedTrust(pinned({ AWS: 'arn:aws:iam::111111111111:root' }), { roleArn: ROLE, tags }).allowed).toBe(true);
+  });
+
+  test('refuses another principal, another ExternalId, and a trust without sts:TagSession when tags are passed', () => {
+    expect(evaluateChainedTrust(pinned({ AWS: 'arn:aws:iam::111111111111:role/other' }), { roleArn: ROLE, tags }).reasons)
+      .toEqual([`statement 0: the principal is arn:aws:iam::111111111111:role/other, not ${ROLE}`]);
+    expect(evaluateChainedTrust(pinned({ AWS: ROLE }, { StringEquals: { 'sts:ExternalId': 'x' } }), { roleArn: ROLE, externalId: 'forged', tags }).allowed).toBe(false);
+    const onlyAssume = { Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: ROLE } }] };
+    expect(evaluateChainedTrust(onlyAssume, { roleArn: ROLE, tags }).allowed).toBe(false);
+    expect(evaluateChainedTrust(onlyAssume, { roleArn: ROLE }).allowed).toBe(true);
   });
 });
