@@ -5,7 +5,7 @@ import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cdk8s from 'cdk8s';
-import { IrsaAddon, IrsaChecks, IrsaCluster, IrsaServiceAccount, ServiceAccountIdentity } from '../src';
+import { IrsaAddon, IrsaChecks, IrsaCluster, IrsaServiceAccount, PodIdentityTargetRole, ServiceAccountIdentity } from '../src';
 import { SEED_ISSUER_URL, testStack } from './support/app';
 
 /*
@@ -129,6 +129,34 @@ describe('identities of deployed resources', () => {
     expect(irsa['Stack/Irsa/CanDoStuff/Resource/Resource']).toEqual(README_APP['Stack/Irsa/CanDoStuff/Resource/Resource']);
     expect(identitiesWith(ServiceAccountIdentity.IRSA_AND_POD_IDENTITY)).toEqual(irsa);
     expect(identitiesWith(ServiceAccountIdentity.POD_IDENTITY)).toEqual(irsa);
+  });
+
+  test('are these literals for a target role, and neither role moves when the target, session tags or a session policy are added', () => {
+    const identitiesWith = (options: { target?: boolean; disableSessionTags?: boolean; sessionPolicy?: boolean }) => {
+      const stack = testStack();
+      const irsa = new IrsaCluster(stack, 'Irsa', { clusterName: 'prod', createOidcProvider: false });
+      const reader = options.target ? new PodIdentityTargetRole(stack, 'OrdersReader') : undefined;
+      const sessionPolicy = options.sessionPolicy
+        ? new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::orders/*'] })] })
+        : undefined;
+      const orders = irsa.addServiceAccount('Orders', {
+        namespace: 'shop', name: 'orders', identity: ServiceAccountIdentity.POD_IDENTITY,
+        targetRole: reader?.role, disableSessionTags: options.disableSessionTags, sessionPolicy,
+      });
+      return { roles: identities(stack), association: stack.resolve(orders.podIdentityAssociation()!.logicalId) };
+    };
+    const target = identitiesWith({ target: true });
+    expect(target).toEqual({
+      roles: {
+        'Stack/OrdersReader/Resource/Resource': { logicalId: 'OrdersReader4943F30A', roleName: 'Stack-OrdersReader-E3472899' },
+        'Stack/Irsa/Orders/Resource/Resource': { logicalId: 'IrsaOrders72F833A2', roleName: 'Stack-Irsa-Orders-356831D4' },
+      },
+      association: 'IrsaOrdersPodIdentityAssociationFAEEDC83',
+    });
+    expect(identitiesWith({ target: true, disableSessionTags: true, sessionPolicy: true })).toEqual(target);
+    const without = identitiesWith({});
+    expect(without.association).toBe(target.association);
+    expect(without.roles['Stack/Irsa/Orders/Resource/Resource']).toEqual(target.roles['Stack/Irsa/Orders/Resource/Resource']);
   });
 });
 
