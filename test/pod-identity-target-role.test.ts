@@ -1,4 +1,4 @@
-import { App, Aspects, Stack } from 'aws-cdk-lib';
+import { Aspects, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -189,7 +189,7 @@ describe('PodIdentityTargetRole', () => {
   });
 
   test('refuses a token role name, which the association could only reach through a reference its trust cycles back to', () => {
-    const stack = new Stack(new App(), 'DataStack', { env: DATA_ENV });
+    const stack = new Stack(testApp(), 'DataStack', { env: DATA_ENV });
     const name = new s3.Bucket(stack, 'B').bucketName;
     expect(() => new PodIdentityTargetRole(stack, 'Named', { roleName: name })).toThrow(new Error("PodIdentityTargetRole 'DataStack/Named': " +
       'roleName or path is a token, but associations name a target role by its ARN before CloudFormation creates it, and the role\'s trust ' +
@@ -197,7 +197,7 @@ describe('PodIdentityTargetRole', () => {
   });
 
   test('checks its role options like the ServiceAccount roles do', () => {
-    const stack = new Stack(new App(), 'DataStack', { env: DATA_ENV });
+    const stack = new Stack(testApp(), 'DataStack', { env: DATA_ENV });
     expect(() => new PodIdentityTargetRole(stack, 'Bad', { roleName: 'has space' })).toThrow(/^PodIdentityTargetRole 'DataStack\/Bad': roleName "has space"/);
   });
 });

@@ -1,8 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IrsaAddon, IrsaCluster, PodIdentityTargetRole, ServiceAccountIdentity } from '../../src';
-import { SEED_ISSUER_URL } from '../support/app';
+import { SEED_ISSUER_URL, testApp } from '../support/app';
 
 /* How a ServiceAccount role reaches its target role: the options it takes, what it refuses, and the trust it prints. */
 
@@ -10,7 +10,7 @@ const CLUSTER_ENV = { account: '111111111111', region: 'eu-west-1' };
 const POD_IDENTITY = ServiceAccountIdentity.POD_IDENTITY;
 
 function clusterStack(env = CLUSTER_ENV) {
-  const stack = new Stack(new App(), 'ClusterStack', { env });
+  const stack = new Stack(testApp(), 'ClusterStack', { env });
   return { stack, irsa: new IrsaCluster(stack, 'Irsa', { clusterName: 'shop', issuerUrl: SEED_ISSUER_URL }) };
 }
 
