@@ -140,8 +140,12 @@ describe('identities of deployed resources', () => {
         ? new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::orders/*'] })] })
         : undefined;
       const orders = irsa.addServiceAccount('Orders', {
-        namespace: 'shop', name: 'orders', identity: ServiceAccountIdentity.POD_IDENTITY,
-        targetRole: reader?.role, disableSessionTags: options.disableSessionTags, sessionPolicy,
+        namespace: 'shop',
+        name: 'orders',
+        identity: ServiceAccountIdentity.POD_IDENTITY,
+        targetRole: reader?.role,
+        disableSessionTags: options.disableSessionTags,
+        sessionPolicy,
       });
       return { roles: identities(stack), association: stack.resolve(orders.podIdentityAssociation()!.logicalId) };
     };
