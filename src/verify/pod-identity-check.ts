@@ -1,6 +1,6 @@
 import { DeployedAccount, DeployedRole, PodIdentityAssociation } from './deployed-account';
 import { evaluateIdentityPolicy } from './identity-policy';
-import { evaluateChainedTrust, evaluatePodIdentityTrust } from './trust-evaluator';
+import { evaluateChainedTrust, evaluatePodIdentityTrust, PodIdentityCaller } from './trust-evaluator';
 import { refused, StsAnswer } from './web-identity-check';
 import { POD_IDENTITY_SERVICE_PRINCIPAL } from '../private/irsa-constants';
 
@@ -59,14 +59,7 @@ export class PodIdentityCheck {
         association,
       };
     }
-    const trust = evaluatePodIdentityTrust(role.trustPolicy, {
-      clusterArn: association.clusterArn,
-      clusterName: association.clusterName,
-      namespace: request.namespace,
-      serviceAccount: request.serviceAccount,
-      podName: request.podName ?? `${request.serviceAccount}-0`,
-      podUid: request.podUid ?? '00000000-0000-0000-0000-000000000000',
-    }, association.disableSessionTags);
+    const trust = evaluatePodIdentityTrust(role.trustPolicy, podCaller(association, request), association.disableSessionTags);
     if (!trust.allowed) {
       return {
         ...refused('AccessDeniedException', `Pod Identity could not assume ${role.arn}: not authorized to perform sts:AssumeRole with session tags`,
@@ -100,16 +93,21 @@ export class PodIdentityCheck {
       const permitted = evaluateIdentityPolicy(first.permissions, action, targetArn);
       if (!permitted.allowed) return denied([`${first.arn}: ${permitted.reason}`], target);
     }
-    const tags = association.disableSessionTags ? undefined : {
-      clusterArn: association.clusterArn,
-      clusterName: association.clusterName,
-      namespace: request.namespace,
-      serviceAccount: request.serviceAccount,
-      podName: request.podName ?? `${request.serviceAccount}-0`,
-      podUid: request.podUid ?? '00000000-0000-0000-0000-000000000000',
-    };
+    const tags = association.disableSessionTags ? undefined : podCaller(association, request);
     const trust = evaluateChainedTrust(target.trustPolicy, { roleArn: first.arn, externalId: association.externalId, tags });
     if (!trust.allowed) return denied(trust.reasons.map(r => `the target role's trust: ${r}`), target);
     return { allowed: true, explanation: [], association, associationRole: first, role: target, statement: trust.statement };
   }
+}
+
+/** The session tags EKS sets for a pod of the request's ServiceAccount, with stand-ins for the pod's name and UID. */
+function podCaller(association: PodIdentityAssociation, request: PodIdentityRequest): PodIdentityCaller {
+  return {
+    clusterArn: association.clusterArn,
+    clusterName: association.clusterName,
+    namespace: request.namespace,
+    serviceAccount: request.serviceAccount,
+    podName: request.podName ?? `${request.serviceAccount}-0`,
+    podUid: request.podUid ?? '00000000-0000-0000-0000-000000000000',
+  };
 }

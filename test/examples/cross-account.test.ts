@@ -1,25 +1,14 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { testDirectory } from '../support/test-directory';
-
-const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'cross-account');
+import { synthesizeExample } from '../support/example-synth';
 
 describe('examples/cross-account', () => {
   test('`cdk synth` there writes one template per account: the target role and the IRSA provider and role in the data account, Pod Identity alone in the cluster\'s', () => {
-    // GIVEN the app as the CDK CLI runs it (its cdk.json), into a directory of the test's
-    const out = testDirectory('cross-account');
-    const cdkJson = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'cdk.json'), 'utf8'));
-    expect(cdkJson.app).toBe('npx ts-node --transpile-only app.ts');
-
-    // WHEN
-    const run = spawnSync('npx', ['ts-node', '--transpile-only', 'app.ts'], {
-      cwd: EXAMPLE,
-      encoding: 'utf8',
-      env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context), TMPDIR: testDirectory('tmp') },
-    });
+    // WHEN the app runs as the CDK CLI runs it there (its cdk.json)
+    const { cdkJson, run, out } = synthesizeExample('cross-account');
 
     // THEN
+    expect(cdkJson.app).toBe('npx ts-node --transpile-only app.ts');
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));

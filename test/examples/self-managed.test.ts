@@ -1,29 +1,20 @@
-import { spawnSync } from 'child_process';
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { SELF_MANAGED_DOMAIN } from '../../examples/self-managed/app';
-import { testDirectory } from '../support/test-directory';
+import { synthesizeExample } from '../support/example-synth';
 
 const EXAMPLE = path.join(__dirname, '..', '..', 'examples', 'self-managed');
 const STACK = 'SelfManagedCluster';
 
 describe('examples/self-managed', () => {
   test('`cdk synth` there writes the template, both issuer documents for sa.pub, the API server\'s configuration for kubeadm, kind and kops, the webhook before the ServiceAccounts, and no private key', () => {
-    // GIVEN the app as the CDK CLI runs it (its cdk.json), into a directory of the test's
-    const out = testDirectory('self-managed');
-    const cdkJson = JSON.parse(fs.readFileSync(path.join(EXAMPLE, 'cdk.json'), 'utf8'));
-    expect(cdkJson.app).toBe('npx ts-node --transpile-only app.ts');
-
-    // WHEN
-    const run = spawnSync('npx', ['ts-node', '--transpile-only', 'app.ts'], {
-      cwd: EXAMPLE,
-      encoding: 'utf8',
-      env: { ...process.env, CDK_OUTDIR: out, CDK_CONTEXT_JSON: JSON.stringify(cdkJson.context), TMPDIR: testDirectory('tmp') },
-    });
+    // WHEN the app runs as the CDK CLI runs it there (its cdk.json)
+    const { cdkJson, run, out } = synthesizeExample('self-managed');
 
     // THEN
+    expect(cdkJson.app).toBe('npx ts-node --transpile-only app.ts');
     expect(run.stderr).not.toMatch(/Error/);
     expect(run.status).toBe(0);
     const issuer = `https://${SELF_MANAGED_DOMAIN}`;
