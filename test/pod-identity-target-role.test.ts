@@ -198,6 +198,8 @@ describe('PodIdentityTargetRole', () => {
 
   test('checks its role options like the ServiceAccount roles do', () => {
     const stack = new Stack(testApp(), 'DataStack', { env: DATA_ENV });
-    expect(() => new PodIdentityTargetRole(stack, 'Bad', { roleName: 'has space' })).toThrow(/^PodIdentityTargetRole 'DataStack\/Bad': roleName "has space"/);
+    expect(() => new PodIdentityTargetRole(stack, 'Bad', { roleName: 'has space' })).toThrow(new Error("PodIdentityTargetRole 'DataStack/Bad': " +
+      'roleName "has space" is not a valid IAM role name. Use 1-64 characters from letters, digits and "+=,.@_-", or leave roleName out to ' +
+      'get a generated one.'));
   });
 });

@@ -19,7 +19,8 @@ describe('IRSA15: a Pod Identity target role that trusts an account root or ever
     }]);
     expect(rulesOf(audit(chain({ targetTrust: trust({ AWS: '111111111111' }) }).target))).toEqual(['error IRSA15']);
     expect(audit(chain({ targetTrust: trust('*') }).target).map(r => r.message)).toEqual([
-      expect.stringContaining('Statement[0] lets "*" assume it, so anyone gets the permissions'),
+      "[IRSA15] Role 'Data/Target': the role is the EKS Pod Identity target of 'Cluster/Association', and Statement[0] lets \"*\" assume " +
+        "it, so anyone gets the permissions meant for that ServiceAccount. Name the association's role ARN as the principal instead.",
     ]);
   });
 

@@ -17,8 +17,14 @@ describe('IRSA19: a Pod Identity condition on a key the request does not carry',
         'Pin the role with the session tags EKS Pod Identity sets (aws:RequestTag/eks-cluster-arn, kubernetes-namespace, ' +
         'kubernetes-service-account) instead, or use ArnLikeIfExists.',
     }]);
-    expect(rulesOf(audit(withCondition({ StringEquals: { ...podIdentityStatement().Condition.StringEquals, 'aws:SourceVpc': 'vpc-1' } }))))
-      .toEqual(['warning IRSA19']);
+    expect(audit(withCondition({ StringEquals: { ...podIdentityStatement().Condition.StringEquals, 'aws:SourceVpc': 'vpc-1' } }))).toEqual([{
+      path: '/Stack/Role',
+      level: 'warning',
+      message: "[IRSA19] Role 'Stack/Role': Statement[0] requires \"aws:SourceVpc\" with StringEquals, which EKS Pod Identity's " +
+        'sts:AssumeRole request is not known to carry; if it does not, the condition never holds and no pod gets credentials. Pin the ' +
+        'role with the session tags EKS Pod Identity sets (aws:RequestTag/eks-cluster-arn, kubernetes-namespace, ' +
+        'kubernetes-service-account) instead, or use StringEqualsIfExists. [ack: IRSA19]',
+    }]);
   });
 
   test('passes aws:SourceAccount, request properties, and operators that tolerate an absent key', () => {

@@ -134,9 +134,12 @@ describe('Pod Identity target roles of a ServiceAccount role', () => {
       expect(withPolicy('Large', large)).toThrow(new Error(`IrsaServiceAccountRole 'ClusterStack/Irsa/Large': sessionPolicy is ${size} ` +
         'characters without whitespace; STS takes a session policy of at most 2048, so no pod would get credentials. Narrow it with fewer ' +
         'statements or wildcards in resource names, or grant the difference on the target role.'));
-      expect(withPolicy('Empty', new iam.PolicyDocument())).toThrow(/^IrsaServiceAccountRole 'ClusterStack\/Irsa\/Empty': sessionPolicy has no statements/);
-      expect(withPolicy('NoResource', policyOf(new iam.PolicyStatement({ actions: ['s3:GetObject'] }))))
-        .toThrow(/^IrsaServiceAccountRole 'ClusterStack\/Irsa\/NoResource': sessionPolicy: .*resource/);
+      expect(withPolicy('Empty', new iam.PolicyDocument())).toThrow(new Error("IrsaServiceAccountRole 'ClusterStack/Irsa/Empty': " +
+        'sessionPolicy has no statements, and a session policy without statements denies everything. Add statements, or leave ' +
+        'sessionPolicy out.'));
+      expect(withPolicy('NoResource', policyOf(new iam.PolicyStatement({ actions: ['s3:GetObject'] })))).toThrow(new Error(
+        "IrsaServiceAccountRole 'ClusterStack/Irsa/NoResource': sessionPolicy: A PolicyStatement used in an identity-based policy must " +
+        'specify at least one resource.'));
     });
 
     test('the role itself as its target, and a target in another partition', () => {
@@ -156,7 +159,9 @@ describe('Pod Identity target roles of a ServiceAccount role', () => {
       const { stack, irsa } = clusterStack();
       const reader = new PodIdentityTargetRole(stack, 'Reader');
       expect(() => irsa.addAddonRole('Ebs', IrsaAddon.ebsCsiDriver(), { identity: POD_IDENTITY, targetRole: reader.role }))
-        .toThrow(/^IrsaAddonRole 'ClusterStack\/Irsa\/Ebs': targetRole is set, but aws-ebs-csi-driver acts on the resources of the cluster's account/);
+        .toThrow(new Error("IrsaAddonRole 'ClusterStack/Irsa/Ebs': targetRole is set, but aws-ebs-csi-driver acts on the resources of " +
+          "the cluster's account with the policy this role carries, which a target role would leave unused. Leave targetRole out; for " +
+          'resources in another account, make an IrsaServiceAccountRole with the targetRole and grant the target what the add-on needs.'));
     });
   });
 });
