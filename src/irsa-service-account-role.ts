@@ -6,6 +6,7 @@ import type { IIrsaCluster } from './irsa-cluster';
 import { IrsaRoleOptions } from './irsa-role-options';
 import { fail } from './private/construct-error';
 import { defaultRoleName } from './private/default-role-name';
+import { existingRoleArnAtSynth, ExistingRoleUse, validateExistingRole, warnExistingRoleTrust } from './private/existing-role-link';
 import { POD_IDENTITY_ACTIONS, STS_AUDIENCE } from './private/irsa-constants';
 import { hasNoOidcProvider } from './private/provider-less-clusters';
 import { roleArnAtSynth, RoleArnAtSynth } from './private/role-arn';
@@ -107,6 +108,19 @@ export interface IrsaServiceAccountRoleOptions extends IrsaServiceAccountIdentit
    * @default - 'default'; for an `IrsaServiceAccount` with a `chart` that has a namespace, the chart's namespace
    */
   readonly namespace?: string;
+
+  /**
+   * A role that already exists (another stack's or another team's), for pods of this ServiceAccount to use instead of
+   * one cdk-irsa creates: cdk-irsa then writes only the annotation (IRSA) and the association (EKS Pod Identity).
+   *
+   * Its trust is its owner's: synthesis warns (`cdk-irsa:existingRoleTrust`) with the statements to add, and IrsaChecks
+   * audits it when the role is in the app. The role options (`roleName`, `managedPolicies`, ...), `targetRole` and
+   * `trust()` do not apply to it. With EKS Pod Identity it must be in the cluster's account (for a role of another
+   * account, use `targetRole`); with IRSA, in the account of the cluster's OIDC provider.
+   *
+   * @default - a role that trusts exactly this ServiceAccount
+   */
+  readonly role?: iam.IRole;
 }
 
 /**
@@ -176,7 +190,7 @@ export interface IrsaServiceAccountHelmValuesOptions {
  * Creates an IAM role that trusts exactly `system:serviceaccount:<namespace>:<name>` with the given audience through
  * the cluster's OIDC provider, and nothing in Kubernetes: annotate the ServiceAccount with `serviceAccountAnnotations`
  * (or pass `serviceAccountHelmValues()` to its chart). It is an `iam.IPrincipal`, so `bucket.grantRead(role)` grants
- * to the role.
+ * to the role. With `role`, it uses a role that already exists instead, and creates only the association.
  *
  * @example
  * declare const irsa: IrsaCluster;
@@ -223,13 +237,15 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
   private readonly trustPolicy = new ServiceAccountTrust();
   private readonly associations = new Map<string, eks.CfnPodIdentityAssociation>();
   private readonly target?: PodIdentityTarget;
+  /** Set when the role is an existing one, whose trust cdk-irsa does not write. */
+  private readonly existingRole?: iam.IRole;
 
   constructor(scope: Construct, id: string, props: IrsaServiceAccountRoleProps) {
     super(scope, id);
 
     const {
       cluster, name, namespace: requestedNamespace, audience: requestedAudience, stsRegionalEndpoints, tokenExpiration, identity,
-      targetRole, disableSessionTags, sessionPolicy, ...roleOptions
+      targetRole, disableSessionTags, sessionPolicy, role: existingRole, ...roleOptions
     } = props;
     this.identity = identity ?? ServiceAccountIdentity.IRSA;
     this._cluster = cluster;
@@ -238,6 +254,7 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     validateServiceAccountName(this, this._kind, name);
     validateNamespace(this, this._kind, namespace);
     if (this.usesIrsa) validateAudience(this, this._kind, audience, cluster.clientIds);
+    if (existingRole) this.refuseWithExistingRole({ ...roleOptions, targetRole, disableSessionTags, sessionPolicy });
     if (roleOptions.roleName !== undefined) validateRoleName(this, this._kind, roleOptions.roleName);
     if (roleOptions.path !== undefined) validateRolePath(this, this._kind, roleOptions.path);
     if (roleOptions.maxSessionDuration) validateMaxSessionDuration(this, this._kind, roleOptions.maxSessionDuration);
@@ -246,29 +263,30 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     if (!this.usesIrsa) this.refuseIrsaOnlyOptions({ audience: requestedAudience, stsRegionalEndpoints, tokenExpiration });
     if (!this.usesPodIdentity) this.refusePodIdentityOnlyOptions({ targetRole, disableSessionTags, sessionPolicy });
     this.audience = audience;
-    const roleName = roleOptions.roleName ?? defaultRoleName(this);
-    this._roleArnAtSynth = roleArnAtSynth(this, roleName, roleOptions.path ?? '/');
+    if (existingRole) {
+      this.existingRole = existingRole;
+      this._roleArnAtSynth = existingRoleArnAtSynth(existingRole);
+    } else {
+      this._roleArnAtSynth = roleArnAtSynth(this, roleOptions.roleName ?? defaultRoleName(this), roleOptions.path ?? '/');
+    }
     if (!targetRole && (disableSessionTags || sessionPolicy)) this.refuseUntaggedWithoutTarget(sessionPolicy !== undefined);
     this.target = targetRole ? this.targetOf(targetRole, disableSessionTags ?? false, sessionPolicy) : undefined;
 
     this.addSubjects(cluster, namespace, name, audience);
-    const role = new iam.Role(this, 'Resource', { ...roleOptions, roleName, assumedBy: this.trustPolicy.initialPrincipal });
-    this.trustPolicy.bind(role);
-    if (this.target && !this.target.sessionTags) acknowledgeUntaggedTrust(role, this.target.role, targetRoleArnFor(this, this.target.role));
-    if (targetRole) {
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: POD_IDENTITY_ACTIONS, resources: [targetRoleArnFor(this, targetRole)] }));
-    }
+    const use: ExistingRoleUse = { cluster, namespace, name, audience, irsa: this.usesIrsa, podIdentity: this.usesPodIdentity };
+    if (existingRole) validateExistingRole(this, this._kind, existingRole, use);
+    this.role = existingRole ?? this.createRole(roleOptions, targetRole);
+    if (existingRole) warnExistingRoleTrust(this, existingRole, use);
 
-    this.role = role;
-    this.roleArn = this._roleArnAtSynth.arn ?? role.roleArn;
+    this.roleArn = this._roleArnAtSynth.arn ?? this.role.roleArn;
     this.serviceAccountName = name;
     this.serviceAccountNamespace = namespace;
     this.serviceAccountAnnotations = this.usesIrsa
       ? serviceAccountAnnotations({ roleArn: this.roleArn, audience, stsRegionalEndpoints, tokenExpiration })
       : {};
     // Pods get the target's credentials, so a grant to the ServiceAccount belongs on the target.
-    this.grantPrincipal = targetRole ?? role;
-    this.assumeRoleAction = role.assumeRoleAction;
+    this.grantPrincipal = targetRole ?? this.role;
+    this.assumeRoleAction = this.role.assumeRoleAction;
     this.principalAccount = this.grantPrincipal.principalAccount;
     if (this.usesPodIdentity) this.associate(cluster, namespace, name);
   }
@@ -296,6 +314,7 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
    * the trust policy grows over IAM's maximum of 4096 characters, and warns over the default quota of 2048.
    */
   public trust(cluster: IIrsaCluster, options: IrsaTrustOptions = {}): void {
+    this.refuseTrustOfExistingRole('trust()');
     const namespace = options.namespace ?? this.serviceAccountNamespace;
     const name = options.name ?? this.serviceAccountName;
     if (/[*?]/.test(name)) this.refuseWildcardName(namespace, name);
@@ -311,6 +330,7 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
    * each name. The namespace itself is always a literal: no wildcard can reach other namespaces.
    */
   public trustAllServiceAccountsInNamespace(cluster: IIrsaCluster, namespace: string, options: IrsaNamespaceTrustOptions = {}): void {
+    this.refuseTrustOfExistingRole('trustAllServiceAccountsInNamespace()');
     if (this.usesPodIdentity) {
       fail(this, this._kind, `trustAllServiceAccountsInNamespace cannot work with EKS Pod Identity (identity ${this.identity}): an ` +
         'association names one ServiceAccount. Call trust() with each name, or use identity IRSA for a namespace wildcard.');
@@ -355,6 +375,39 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
       if (owned) fail(this, this._kind, `the annotation "${key}" is written by ${this._kind}: ${owned}.`);
     }
     return { ...annotations, ...this.serviceAccountAnnotations };
+  }
+
+  /** The role with its trust, and the one permission of a role that EKS Pod Identity chains into a target. */
+  private createRole(roleOptions: IrsaRoleOptions, targetRole: iam.IRole | undefined): iam.Role {
+    const roleName = roleOptions.roleName ?? defaultRoleName(this);
+    const role = new iam.Role(this, 'Resource', { ...roleOptions, roleName, assumedBy: this.trustPolicy.initialPrincipal });
+    this.trustPolicy.bind(role);
+    if (this.target && !this.target.sessionTags) acknowledgeUntaggedTrust(role, this.target.role, targetRoleArnFor(this, this.target.role));
+    if (targetRole) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: POD_IDENTITY_ACTIONS, resources: [targetRoleArnFor(this, targetRole)] }));
+    }
+    return role;
+  }
+
+  /** Options that shape the role cdk-irsa creates, which an existing role (its owner's) would silently ignore. */
+  private refuseWithExistingRole(options: Record<string, unknown>): void {
+    const set = Object.keys(options).filter(key => options[key] !== undefined);
+    if (set.length === 0) return;
+    const [verb, pronoun] = set.length === 1 ? ['is', 'it'] : ['are', 'them'];
+    const target = set.includes('targetRole')
+      ? ' To reach a role of another account through EKS Pod Identity, pass that role as targetRole and leave role out: cdk-irsa ' +
+        'then creates the role in the cluster\'s account that assumes it.'
+      : '';
+    fail(this, this._kind, `${set.join(', ')} ${verb} set, but role names an existing role, whose settings and permissions are its ` +
+      `owner's. Leave ${pronoun} out, or leave role out for a role cdk-irsa creates.${target}`);
+  }
+
+  /** An existing role's trust is its owner's: one more ServiceAccount goes into it there. */
+  private refuseTrustOfExistingRole(call: string): void {
+    if (!this.existingRole) return;
+    fail(this, this._kind, `${call} cannot change the trust of an existing role (role is set), which is its owner's. Ask the owner ` +
+      'to trust the other ServiceAccount too, and give that ServiceAccount its own IrsaServiceAccount (or IrsaServiceAccountRole) ' +
+      'with the same role.');
   }
 
   /** A wildcard name given to trust(): say which call does that for IRSA, and why EKS Pod Identity has none. */
@@ -466,7 +519,8 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
       clusterName,
       namespace,
       serviceAccount: name,
-      roleArn: this.role.roleArn,
+      // An existing role by its literal ARN: a role of another stack stays out of this stack's references.
+      roleArn: this.existingRole ? this._roleArnAtSynth.arn ?? this.role.roleArn : this.role.roleArn,
     });
     this.associations.set(key, association);
     const target = this.target;

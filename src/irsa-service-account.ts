@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
@@ -86,7 +87,8 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
       owner: this,
       namespace,
       name,
-      role: this.role,
+      // An existing role of another stack exists before; depending on it could close a cycle with its stack.
+      role: Stack.of(this.role) === Stack.of(this) ? this.role : undefined,
       // EKS Pod Identity alone writes no role ARN into the manifest.
       roleArnUnknownBecause: this.identity === ServiceAccountIdentity.POD_IDENTITY ? undefined : this._roleArnAtSynth.unknownBecause,
       howToApply: howToApplyManifests(props.cluster),

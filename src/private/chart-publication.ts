@@ -15,8 +15,12 @@ export interface PublishedServiceAccount {
   readonly owner: IConstruct;
   readonly namespace: string;
   readonly name: string;
-  /** The role the ServiceAccount is annotated with; the manifest is applied after it exists. */
-  readonly role: IConstruct;
+  /**
+   * The role the ServiceAccount is annotated with; the manifest is applied after it exists.
+   *
+   * @default - none: an existing role of another stack, which exists before (and whose stack may depend on this one)
+   */
+  readonly role?: IConstruct;
   /** Set when the role ARN in the annotation is a deploy-time token, with the reason. */
   readonly roleArnUnknownBecause?: string;
   /** How to make the ServiceAccount's cluster apply the chart on deploy, for errors when it does not. */
@@ -148,7 +152,7 @@ export class ChartPublication extends Construct {
       const manifest = this.target!.apply(this, i === 0 ? 'Resource' : `Resource${i + 1}`, part);
       for (const object of part) {
         const account = object.kind === 'ServiceAccount' ? this.accounts.get(objectKey(object.metadata?.namespace, object.metadata?.name)) : undefined;
-        if (account) manifest.node.addDependency(account.role);
+        if (account?.role) manifest.node.addDependency(account.role);
       }
       if (previous) manifest.node.addDependency(previous);
       previous = manifest;

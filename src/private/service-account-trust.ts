@@ -159,6 +159,11 @@ export class ServiceAccountTrust {
     this.addGroup({ kind: 'pod-identity-untagged', principal: new iam.SessionTagsPrincipal(new iam.ServicePrincipal(POD_IDENTITY_SERVICE_PRINCIPAL)) });
   }
 
+  /** The statements of the trust, one per group, as a role's owner adds them to a role cdk-irsa does not create. */
+  public get statements(): iam.PolicyStatement[] {
+    return this.groups.map(statementOf);
+  }
+
   /** Every subject the role trusts, in the order they were added: IRSA `sub` values, and `<namespace>/<name>` of Pod Identity. */
   public get subjects(): string[] {
     return this.groups.flatMap(g => {
@@ -223,10 +228,7 @@ export class ServiceAccountTrust {
   }
 
   private addStatement(group: TrustGroup): void {
-    const statement = group.kind === 'web-identity'
-      ? new iam.PolicyStatement({ actions: [ASSUME_ROLE_WITH_WEB_IDENTITY], principals: [group.principal] })
-      : new iam.PolicyStatement({ actions: POD_IDENTITY_ACTIONS, principals: [group.kind === 'pod-identity' ? group.conditioned : group.principal] });
-    this.role!.assumeRolePolicy!.addStatements(statement);
+    this.role!.assumeRolePolicy!.addStatements(statementOf(group));
   }
 
   private renderAsStringIfNeeded(): void {
@@ -256,6 +258,13 @@ export class ServiceAccountTrust {
     }
     return [];
   }
+}
+
+/** The statement of one group: its principal's conditions with its action (or both EKS Pod Identity actions). */
+function statementOf(group: TrustGroup): iam.PolicyStatement {
+  return group.kind === 'web-identity'
+    ? new iam.PolicyStatement({ actions: [ASSUME_ROLE_WITH_WEB_IDENTITY], principals: [group.principal] })
+    : new iam.PolicyStatement({ actions: POD_IDENTITY_ACTIONS, principals: [group.kind === 'pod-identity' ? group.conditioned : group.principal] });
 }
 
 /**
