@@ -14,7 +14,6 @@ import { audit } from './support/trust-audit';
 
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/team/orders-reader`;
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${SEED_ISSUER}`;
-const CLUSTER_ARN = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:eks:eu-west-2:${ACCOUNT}:cluster/shop`]] };
 
 function warningsOf(stack: Stack): string[] {
   return Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('existingRoleTrust')).map(w => String(w.entry.data));
