@@ -2,8 +2,9 @@ import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { fail } from './construct-error';
-import { partitionOfRegion, RoleArnAtSynth, roleArnAtSynth } from './role-arn';
+import { RoleArnAtSynth, roleArnAtSynth } from './role-arn';
 import { ServiceAccountTrust } from './service-account-trust';
+import { partitionOf, shown } from './target-role-link';
 import type { IIrsaCluster } from '../irsa-cluster';
 import { PodIdentityTargetRole } from '../pod-identity-target-role';
 
@@ -52,7 +53,7 @@ export function validateExistingRole(scope: IConstruct, kind: string, role: iam.
       'account. Pass it as targetRole (with identity POD_IDENTITY) instead of role.');
   }
   const { account, partition } = accountOf(role);
-  const ownPartition = partitionOfStack(Stack.of(scope));
+  const ownPartition = partitionOf(scope);
   if (partition !== undefined && ownPartition !== undefined && partition !== ownPartition) {
     fail(scope, kind, `role ${roleShown} is in partition ${partition}, but the cluster is in ${ownPartition}: no role of another ` +
       `partition trusts its ServiceAccounts. Use a role in ${ownPartition}.`);
@@ -107,7 +108,7 @@ function accountOf(role: iam.IRole): { account?: string; partition?: string } {
   const parsed = /^arn:([^:]+):iam::(\d{12}):role\//.exec(Token.isUnresolved(role.roleArn) ? '' : role.roleArn);
   if (parsed) return { partition: parsed[1], account: parsed[2] };
   const account = Token.isUnresolved(role.env.account) ? undefined : role.env.account;
-  return { account, partition: role.node.defaultChild instanceof iam.CfnRole ? partitionOfStack(Stack.of(role)) : undefined };
+  return { account, partition: role.node.defaultChild instanceof iam.CfnRole ? partitionOf(role) : undefined };
 }
 
 /** The account of the cluster's OIDC provider: from its ARN, or the stack of an IrsaCluster that creates it. */
@@ -124,7 +125,7 @@ function shownProviderArn(cluster: IIrsaCluster): string {
   if (!Token.isUnresolved(arn)) return arn;
   const stack = Stack.of(cluster);
   const issuer = cluster.openIdConnectProviderIssuer;
-  const partition = partitionOfStack(stack);
+  const partition = partitionOf(stack);
   if (!Token.isUnresolved(issuer) && !Token.isUnresolved(stack.account) && partition !== undefined) {
     return `arn:${partition}:iam::${stack.account}:oidc-provider/${issuer}`;
   }
@@ -137,7 +138,7 @@ function shownClusterArn(cluster: IIrsaCluster): string {
   if (arn !== '' && !Token.isUnresolved(arn)) return arn;
   const stack = Stack.of(cluster);
   const name = cluster.clusterName;
-  const partition = partitionOfStack(stack);
+  const partition = partitionOf(stack);
   if (name !== undefined && !Token.isUnresolved(name) && !Token.isUnresolved(stack.account) && partition !== undefined) {
     return `arn:${partition}:eks:${stack.region}:${stack.account}:cluster/${name}`;
   }
@@ -147,14 +148,4 @@ function shownClusterArn(cluster: IIrsaCluster): string {
 function shownArn(role: iam.IRole): string {
   const arn = existingRoleArnAtSynth(role).arn;
   return arn !== undefined ? JSON.stringify(arn) : `'${role.node.path}'`;
-}
-
-/** A literal value, or what it stands for in angle brackets. */
-function shown(value: string, what: string): string {
-  return Token.isUnresolved(value) ? `<${what}>` : value;
-}
-
-function partitionOfStack(stack: Stack): string | undefined {
-  if (!Token.isUnresolved(stack.partition)) return stack.partition;
-  return Token.isUnresolved(stack.region) ? undefined : partitionOfRegion(stack.region);
 }

@@ -88,11 +88,12 @@ export function trustTargetRole(scope: IConstruct, kind: string, targetRole: iam
 }
 
 /** A literal value, or what it stands for in angle brackets. */
-function shown(value: string, what: string): string {
+export function shown(value: string, what: string): string {
   return Token.isUnresolved(value) ? `<${what}>` : value;
 }
 
-function partitionOf(scope: IConstruct): string | undefined {
+/** The partition of `scope`'s stack, from its region when the partition is a token; undefined when neither is known. */
+export function partitionOf(scope: IConstruct): string | undefined {
   const stack = Stack.of(scope);
   if (!Token.isUnresolved(stack.partition)) return stack.partition;
   return Token.isUnresolved(stack.region) ? undefined : partitionOfRegion(stack.region);
