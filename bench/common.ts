@@ -16,7 +16,7 @@ export const SCENARIOS: Record<ScenarioId, string> = {
   B: 'aws-eks: Cluster.fromClusterAttributes(...).addServiceAccount, native OIDC provider, kubectl role + layer',
   C: 'bare roles: one CfnOIDCProvider + N iam.Role with WebIdentityPrincipal and literal sub/aud, no manifests',
   D: 'the floor with manifests: C with role names + one cdk8s chart of N kplus.ServiceAccount, cdk8s.Yaml.stringify to one file',
-  K: 'cdk-irsa applied: A with an imported kubectl cluster (fromClusterAttributes), one KubernetesManifest per chart',
+  K: 'cdk-irsa applied: A with an imported kubectl cluster (fromClusterAttributes), one KubernetesManifest per ServiceAccount',
 };
 
 /** What one child process measured. */

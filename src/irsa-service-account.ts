@@ -87,8 +87,12 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
       owner: this,
       namespace,
       name,
-      // An existing role of another stack exists before; depending on it could close a cycle with its stack.
-      role: Stack.of(this.role) === Stack.of(this) ? this.role : undefined,
+      // An existing role of another stack exists before; depending on it could close a cycle with its stack. EKS Auth
+      // must know the association before the first pod of the ServiceAccount starts.
+      dependencies: [
+        ...(Stack.of(this.role) === Stack.of(this) ? [this.role] : []),
+        ...(this.podIdentityAssociation() ? [this.podIdentityAssociation()!] : []),
+      ],
       // EKS Pod Identity alone writes no role ARN into the manifest.
       roleArnUnknownBecause: this.identity === ServiceAccountIdentity.POD_IDENTITY ? undefined : this._roleArnAtSynth.unknownBecause,
       howToApply: howToApplyManifests(props.cluster),

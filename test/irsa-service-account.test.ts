@@ -54,6 +54,21 @@ function writtenManifests(stack: Stack): Record<string, any[]> {
   return Object.fromEntries(files.map(f => [f, YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJSON())]));
 }
 
+/** A stack's manifest resources, by construct path in the stack: the objects each applies and what it waits for, by path. */
+function appliedManifests(stack: Stack): Record<string, { objects: string[]; dependsOn: string[]; overwrite: unknown; prunes: boolean }> {
+  const resources = Template.fromStack(stack).toJSON().Resources;
+  const all = stack.node.findAll().filter(CfnResource.isCfnResource).filter(r => Stack.of(r) === stack);
+  const shortPath = (r: CfnResource) => r.node.path.slice(stack.node.path.length + 1).replace(/(\/Resource)+(\/Default)?$/, '');
+  const pathOf = new Map(all.map(r => [stack.getLogicalId(r), shortPath(r)]));
+  return Object.fromEntries(all.filter(r => r.cfnResourceType === 'Custom::AWSCDK-EKS-KubernetesResource').map(r => {
+    const { Properties, DependsOn } = resources[stack.getLogicalId(r)];
+    const objects = JSON.parse(Properties.Manifest).map((m: any) => `${m.kind} ${m.metadata.namespace ?? ''}/${m.metadata.name}`);
+    return [shortPath(r), {
+      objects, dependsOn: (DependsOn ?? []).map((id: string) => pathOf.get(id) ?? id).sort(), overwrite: Properties.Overwrite, prunes: 'PruneLabel' in Properties,
+    }];
+  }));
+}
+
 /** The fixes that follow each kind of invalid input, as the error messages give them. */
 const NAMESPACE_FIX = 'Use a DNS-1123 label: 1-63 lowercase letters, digits or "-", starting and ending with a letter or digit.';
 const NAME_FIX = 'Use a DNS-1123 subdomain: at most 253 lowercase letters, digits, "-" or ".", starting and ending with a letter or digit.';
@@ -834,11 +849,11 @@ describe('IrsaServiceAccount', () => {
       // THEN
       const template = Template.fromStack(stack);
       const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
-      expect(manifests).toHaveLength(1);
-      const applied = JSON.parse(manifests[0].Properties.Manifest);
+      const applied = manifests.flatMap(m => JSON.parse(m.Properties.Manifest));
       expect(applied.map((m: any) => m.kind).sort()).toEqual(['Deployment', 'ServiceAccount']);
       expect(applied.find((m: any) => m.kind === 'ServiceAccount').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': sa.roleArn });
-      expect(manifests[0].DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(sa.role.node.defaultChild as iam.CfnRole)]));
+      const account = manifests.find(m => m.Properties.Manifest.includes('"ServiceAccount"'))!;
+      expect(account.DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(sa.role.node.defaultChild as iam.CfnRole)]));
       expect(cluster.eksV2KubectlCluster).toBe(v2);
     });
 
@@ -896,13 +911,14 @@ describe('IrsaServiceAccount', () => {
       });
 
       // THEN
-      const template = Template.fromStack(stack);
-      const manifests = Object.values(template.findResources('Custom::AWSCDK-EKS-KubernetesResource'));
-      expect(manifests).toHaveLength(1);
-      const applied = JSON.parse(manifests[0].Properties.Manifest);
-      expect(applied.map((m: any) => m.kind)).toEqual(['ServiceAccount', 'Deployment']);
-      expect(applied[0].metadata.annotations['eks.amazonaws.com/role-arn']).toBe(sa.roleArn);
-      expect(manifests[0].DependsOn).toEqual(expect.arrayContaining([onlyRole(stack).logicalId]));
+      const manifests = appliedManifests(stack);
+      // The Deployment has no namespace, so kubectl puts it in "default", and so does the plan.
+      const deployment = Object.keys(manifests).find(p => p.startsWith('Eks.manifests/Objects/default:'))!;
+      expect(manifests).toEqual({
+        'Eks.manifests/ServiceAccounts/ns:sa': { objects: ['ServiceAccount ns/sa'], dependsOn: ['Irsa/Sa'], overwrite: true, prunes: false },
+        [deployment]: { objects: [expect.stringMatching(/^Deployment \/workloads-app-/)], dependsOn: ['Eks.manifests/ServiceAccounts/ns:sa'], overwrite: true, prunes: true },
+      });
+      expect(sa.serviceAccountAnnotations['eks.amazonaws.com/role-arn']).toBe(sa.roleArn);
       expect(Object.keys(writtenManifests(stack))).toEqual(['Stack.workloads.k8s.yaml']);
     });
 
@@ -959,7 +975,7 @@ describe('IrsaServiceAccount', () => {
         .toThrow(new Error("IrsaServiceAccount 'Stack/Green/Sa': the chart 'workloads' is already applied to cluster 'Stack/Eks', not 'Stack/Other'. Use one chart per cluster."));
     });
 
-    test('applies a cluster\'s default chart with one manifest that depends on every role in it', () => {
+    test('applies each ServiceAccount of a cluster\'s default chart with a manifest of its own, after its role', () => {
       // GIVEN
       const stack = testStack();
       const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
@@ -968,12 +984,9 @@ describe('IrsaServiceAccount', () => {
       const accounts = [0, 1, 2].map(i => cluster.addServiceAccount(`Sa${i}`, { namespace: 'ns', name: `sa-${i}` }));
 
       // THEN
-      const manifests = Object.entries(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-KubernetesResource'));
-      expect(manifests).toHaveLength(1);
-      const [logicalId, manifest] = manifests[0];
-      expect(logicalId).toBe(stack.getLogicalId(stack.node.findChild('Irsa.k8s.yaml').node.findChild('Resource').node.defaultChild as CfnResource));
-      expect(JSON.parse(manifest.Properties.Manifest).map((m: any) => m.metadata.name)).toEqual(['sa-0', 'sa-1', 'sa-2']);
-      expect([...manifest.DependsOn].sort()).toEqual(accounts.map(a => stack.getLogicalId(a.role.node.defaultChild as iam.CfnRole)).sort());
+      expect(appliedManifests(stack)).toEqual(Object.fromEntries(accounts.map((_, i) => [`Eks.manifests/ServiceAccounts/ns:sa-${i}`, {
+        objects: [`ServiceAccount ns/sa-${i}`], dependsOn: [`Irsa/Sa${i}`], overwrite: true, prunes: false,
+      }])));
     });
 
     test('applies ServiceAccounts before the workloads that use them, even a Deployment added to the chart first', () => {
@@ -987,85 +1000,82 @@ describe('IrsaServiceAccount', () => {
       cluster.addServiceAccount('Sa', { name: 'ledger', chart });
 
       // THEN
-      const [manifest] = Object.values(Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-KubernetesResource'));
-      expect(JSON.parse(manifest.Properties.Manifest).map((m: any) => `${m.kind} ${m.metadata.name}`))
-        .toEqual(['ServiceAccount ledger', 'Deployment ledger-app']);
+      const manifests = Object.values(appliedManifests(stack));
+      expect(manifests.map(m => [m.objects, m.dependsOn])).toEqual([
+        [['ServiceAccount payments/ledger'], ['Irsa/Sa']],
+        [['Deployment payments/ledger-app'], ['Eks.manifests/ServiceAccounts/payments:ledger']],
+      ]);
     });
 
-    test('applies 497 ServiceAccounts from one stack: 497 roles, the provider, one manifest and the kubectl stack are 500 resources', () => {
+    test('applies 249 ServiceAccounts from one stack: 249 roles, 249 manifests, the provider and the kubectl stack are 500 resources', () => {
       // GIVEN
       const stack = testStack();
       const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
 
       // WHEN
-      for (let i = 0; i < 497; i++) cluster.addServiceAccount(`Sa${i}`, { namespace: `ns-${i % 10}`, name: `service-account-${i}` });
+      for (let i = 0; i < 249; i++) cluster.addServiceAccount(`Sa${i}`, { namespace: `ns-${i % 10}`, name: `service-account-${i}` });
 
       // THEN
-      const resources = Object.values(Template.fromStack(stack).toJSON().Resources) as Array<{ Type: string; Properties: any; DependsOn: string[] }>;
+      const resources = Object.values(Template.fromStack(stack).toJSON().Resources) as Array<{ Type: string }>;
       const count = (type: string) => resources.filter(r => r.Type === type).length;
       expect(resources).toHaveLength(500);
       expect([count('AWS::IAM::Role'), count('AWS::IAM::OIDCProvider'), count('Custom::AWSCDK-EKS-KubernetesResource'), count('AWS::CloudFormation::Stack')])
-        .toEqual([497, 1, 1, 1]);
-      const manifest = resources.find(r => r.Type === 'Custom::AWSCDK-EKS-KubernetesResource')!;
-      expect(JSON.parse(manifest.Properties.Manifest)).toHaveLength(497);
-      expect(manifest.DependsOn).toHaveLength(497);
-      // The README's "one manifest of about 176 KB": the Manifest property escaped, as the request carries it.
-      expect(Math.round(Buffer.byteLength(JSON.stringify(manifest.Properties.Manifest)) / 1000)).toBe(176);
+        .toEqual([249, 1, 249, 1]);
     });
 
-    test('splits a chart whose manifest would not fit one request into as few manifests as fit, in order', () => {
-      // GIVEN ServiceAccounts of about 60 KB each (a large annotation), so that three fit in 200 KiB
+    test('waits for the EKS Pod Identity association as well as the role', () => {
       const stack = testStack();
       const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
-      const large = (i: number) => cluster.addServiceAccount(`Sa${i}`, { namespace: 'ns', name: `sa-${i}`, annotations: { 'example.com/notes': 'x'.repeat(60_000) } });
-
-      // WHEN
-      const accounts = [0, 1, 2, 3, 4].map(large);
-
-      // THEN
-      const template = Template.fromStack(stack);
-      const publication = stack.node.findChild('Irsa.k8s.yaml');
-      const logicalId = (id: string) => stack.getLogicalId(publication.node.findChild(id).node.defaultChild as CfnResource);
-      const roleId = (i: number) => stack.getLogicalId(accounts[i].role.node.defaultChild as iam.CfnRole);
-      const manifests = template.findResources('Custom::AWSCDK-EKS-KubernetesResource');
-      expect(Object.keys(manifests).sort()).toEqual([logicalId('Resource'), logicalId('Resource2')].sort());
-      const first = manifests[logicalId('Resource')];
-      const second = manifests[logicalId('Resource2')];
-      expect(JSON.parse(first.Properties.Manifest).map((m: any) => m.metadata.name)).toEqual(['sa-0', 'sa-1', 'sa-2']);
-      expect(JSON.parse(second.Properties.Manifest).map((m: any) => m.metadata.name)).toEqual(['sa-3', 'sa-4']);
-      expect([...first.DependsOn].sort()).toEqual([0, 1, 2].map(roleId).sort());
-      expect([...second.DependsOn].sort()).toEqual([logicalId('Resource'), ...[3, 4].map(roleId)].sort());
-      expect(Object.keys(writtenManifests(stack))).toEqual(['Stack.Irsa.k8s.yaml']);
+      cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'sa', identity: ServiceAccountIdentity.IRSA_AND_POD_IDENTITY });
+      expect(appliedManifests(stack)['Eks.manifests/ServiceAccounts/ns:sa'].dependsOn).toEqual(['Irsa/Sa', 'Irsa/Sa/PodIdentityAssociation']);
     });
 
-    test('leaves the earlier manifests as they are when ServiceAccounts are added after the others', () => {
-      // GIVEN the five large ServiceAccounts of the test above, with one and with three more
-      function manifestsWith(count: number) {
+    test('leaves every manifest as it was when objects are added before, between and after the others, or grow past 200 KiB', () => {
+      // GIVEN large ServiceAccounts (about 60 KB each) and ConfigMaps in one chart, then more of both around them
+      function manifestsWith(names: string[], largeSettings: boolean) {
         const stack = testStack();
         const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
-        for (let i = 0; i < count; i++) cluster.addServiceAccount(`Sa${i}`, { namespace: 'ns', name: `sa-${i}`, annotations: { 'example.com/notes': 'x'.repeat(60_000) } });
-        return Template.fromStack(stack).findResources('Custom::AWSCDK-EKS-KubernetesResource');
+        const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads', { namespace: 'ns' });
+        for (const name of names) {
+          cluster.addServiceAccount(`Sa-${name}`, { name, chart, annotations: { 'example.com/notes': 'x'.repeat(60_000) } });
+          new kplus.ConfigMap(chart, `Settings-${name}`, { metadata: { name: `${name}-settings` }, data: { notes: 'y'.repeat(largeSettings ? 60_000 : 10) } });
+        }
+        return appliedManifests(stack);
       }
-      const before = manifestsWith(5);
+      const before = manifestsWith(['b', 'd', 'f'], false);
 
       // WHEN
-      const after = manifestsWith(8);
+      const after = manifestsWith(['a', 'b', 'c', 'd', 'e', 'f', 'g'], false);
+      const grown = manifestsWith(['b', 'd', 'f'], true);
 
-      // THEN every manifest but the last is unchanged, and the new ones come after
-      const ids = Object.keys(before);
-      expect(Object.keys(after)).toEqual(expect.arrayContaining(ids));
-      expect(Object.keys(after)).toHaveLength(3);
-      const firstId = ids.find(id => !before[id].DependsOn.some((d: string) => ids.includes(d)))!;
-      expect(after[firstId]).toEqual(before[firstId]);
+      // THEN each ServiceAccount keeps its manifest, unchanged; a ConfigMap keeps its manifest, beside the new ones
+      for (const [resource, manifest] of Object.entries(before)) {
+        if (resource.includes('/ServiceAccounts/')) expect(after[resource]).toEqual(manifest);
+        else for (const object of manifest.objects) expect(after[resource].objects).toContain(object);
+        expect(Object.keys(grown)).toContain(resource);
+      }
+      expect(Object.keys(after).filter(p => p.includes('/ServiceAccounts/'))).toHaveLength(7);
     });
 
-    test('warns about an object that is too large for one request on its own', () => {
+    test('warns about a manifest that is too large for one request', () => {
       const stack = testStack();
       const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
       cluster.addServiceAccount('Sa', { namespace: 'ns', name: 'huge', annotations: { 'example.com/notes': 'x'.repeat(210_000) } });
-      Annotations.fromStack(stack).hasWarning('/Stack/Irsa.k8s.yaml', 'ServiceAccount "ns/huge" in Stack.Irsa.k8s.yaml is about 210375 bytes, ' +
-        'more than one manifest resource takes (204800); it is applied on its own, and an update, which sends it twice, fails above ' +
-        'Lambda\'s 1 MB limit for asynchronous requests. [ack: cdk-irsa:manifestSize]');
+      Annotations.fromStack(stack).hasWarning('/Stack/Eks.manifests', 'ServiceAccount "ns/huge" is about 210377 bytes, more than one ' +
+        'manifest resource takes (204800); an update, which sends the manifest twice, fails above Lambda\'s 1 MB limit for asynchronous ' +
+        'requests. [ack: cdk-irsa:manifestSize]');
+    });
+
+    test('refuses one object in two charts applied to the same cluster from one stack', () => {
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+      const [first, second] = ['first', 'second'].map(id => new cdk8s.Chart(new cdk8s.App(), id, { namespace: 'ns' }));
+      cluster.addServiceAccount('A', { name: 'a', chart: first });
+      cluster.addServiceAccount('B', { name: 'b', chart: second });
+      for (const chart of [first, second]) new kplus.ConfigMap(chart, 'Settings', { metadata: { name: 'settings' } });
+      expect(() => Template.fromStack(stack)).toThrow("IrsaServiceAccount 'Stack/second.k8s.yaml': the chart 'second' and the chart " +
+        "'first' both hold ConfigMap \"settings\" in namespace \"ns\", applied to cluster 'Stack/Eks' from stack 'Stack'. Kubernetes keeps " +
+        'one object per kind, namespace and name, and the last apply would win: keep one.');
     });
 
     test('keeps the manifests next to the roles when the kubectl cluster is in another stack', () => {

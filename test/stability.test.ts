@@ -188,8 +188,9 @@ function appliedApp(stack: Stack, inDefaultChart = ['CanDoStuff', 'Orders'], inO
 
 const APPLIED_APP = {
   applied: {
-    'Stack/Irsa.k8s.yaml/Resource/Resource/Default': 'Irsak8syaml72406969',
-    'Stack/workloads.k8s.yaml/Resource/Resource/Default': 'workloadsk8syaml7396B4D9',
+    'Stack/Eks.manifests/ServiceAccounts/jobs:worker/Resource/Default': 'EksmanifestsServiceAccountsjobsworkerEF9B78A4',
+    'Stack/Eks.manifests/ServiceAccounts/testing:candostuff/Resource/Default': 'EksmanifestsServiceAccountstestingcandostuff2E67F21E',
+    'Stack/Eks.manifests/ServiceAccounts/testing:orders/Resource/Default': 'EksmanifestsServiceAccountstestingordersCF958CB8',
   },
   files: ['Stack.Irsa.k8s.yaml', 'Stack.workloads.k8s.yaml'],
 };
@@ -218,7 +219,21 @@ describe('manifests of ServiceAccounts', () => {
 
     // THEN
     const grown = manifests(stack);
-    expect(grown.applied).toMatchObject(APPLIED_APP.applied);
+    const orders = 'Stack/Eks.manifests/ServiceAccounts/testing:orders/Resource/Default';
+    expect(grown.applied[orders]).toBe(APPLIED_APP.applied[orders]);
+    expect(Object.keys(grown.applied)).toHaveLength(6);
     expect(grown.files).toEqual([...APPLIED_APP.files, 'Stack.other.k8s.yaml'].sort());
+  });
+
+  test('do not move when a ServiceAccount moves to another chart of the same cluster and stack', () => {
+    // GIVEN the app, with jobs/worker in the default chart instead of the user's
+    const stack = testStack();
+    const { irsa } = appliedApp(stack, ['CanDoStuff', 'Orders'], []);
+
+    // WHEN
+    irsa.addServiceAccount('Worker', { namespace: 'jobs', name: 'worker' });
+
+    // THEN
+    expect(manifests(stack).applied).toEqual(APPLIED_APP.applied);
   });
 });

@@ -3,10 +3,10 @@ import * as path from 'path';
 import { Annotations, AspectPriority, Aspects, attachCustomSynthesis, IAspect, Stack, Token } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ClusterManifests, pathFrom } from './cluster-manifests';
 import { fail } from './construct-error';
 import { deployTimeField, objectName } from './deploy-time-field';
 import { ManifestTarget } from './eks-cluster';
-import { MANIFEST_PART_BYTES, manifestBytes, splitIntoParts } from './manifest-parts';
 import { orderServiceAccountsFirst } from './service-accounts-first';
 
 /** What a chart publication needs to know about each ServiceAccount in its chart. */
@@ -16,11 +16,10 @@ export interface PublishedServiceAccount {
   readonly namespace: string;
   readonly name: string;
   /**
-   * The role the ServiceAccount is annotated with; the manifest is applied after it exists.
-   *
-   * @default - none: an existing role of another stack, which exists before (and whose stack may depend on this one)
+   * What the ServiceAccount's manifest is applied after: its role (unless it is an existing role of another stack,
+   * which exists before and whose stack may depend on this one) and its EKS Pod Identity association.
    */
-  readonly role?: IConstruct;
+  readonly dependencies: IConstruct[];
   /** Set when the role ARN in the annotation is a deploy-time token, with the reason. */
   readonly roleArnUnknownBecause?: string;
   /** How to make the ServiceAccount's cluster apply the chart on deploy, for errors when it does not. */
@@ -38,10 +37,9 @@ const defaultPublications = new WeakMap<IConstruct, Map<Stack, ChartPublication>
  * IrsaServiceAccounts) it holds, and its ServiceAccounts come before the objects that use them.
  *
  * A publication is a child of the stack named after the file it writes (`<chart>.k8s.yaml`), never of a
- * ServiceAccount: removing the ServiceAccount that happened to come first must not move the manifest resources
- * (their logical IDs and aws-eks prune labels come from their construct paths), which would replace them. Being in
- * the ServiceAccounts' stack also keeps the manifests next to the roles they depend on when the kubectl cluster is
- * defined in another stack.
+ * ServiceAccount. It hands the chart's objects to the manifest resources of its cluster in that stack
+ * (ClusterManifests), which place each object by its identity; being in the ServiceAccounts' stack keeps those next to
+ * the roles they depend on when the kubectl cluster is defined in another stack.
  *
  * The chart is applied once the app is complete, from an aspect, which CDK runs before it synthesizes anything.
  * That way the user's own workloads in the chart (a Deployment using the ServiceAccount, say) are applied too.
@@ -127,10 +125,9 @@ export class ChartPublication extends Construct {
   }
 
   /**
-   * Creates the cluster's manifest resources once; called when the app is complete. One resource holds the whole
-   * chart unless its request would grow past MANIFEST_PART_BYTES: then the chart is cut, in order, into as few
-   * resources as fit (`Resource`, `Resource2`, ...), each applied after the one before it and after the roles of the
-   * ServiceAccounts it holds.
+   * Hands the chart's objects to the manifest resources of its cluster in this stack once; called when the app is
+   * complete. Each object goes to a resource chosen by its identity (ClusterManifests), so that no deploy takes away an
+   * object that the old and the new version share; a ServiceAccount's resource waits for its role and association.
    */
   public applyIfNeeded(): void {
     if (!this.target || this.applied) return;
@@ -138,24 +135,11 @@ export class ChartPublication extends Construct {
     const objects = this.chartObjects();
     // Rendered before aws-eks adds its prune label to the objects: the file stays as cdk8s wrote it.
     this.render();
-    const sizes = objects.map(manifestBytes);
-    sizes.forEach((size, i) => {
-      if (size > MANIFEST_PART_BYTES) {
-        const { kind, metadata } = objects[i];
-        Annotations.of(this).addWarningV2('cdk-irsa:manifestSize', `${kind} "${metadata?.namespace ?? ''}/${metadata?.name}" in ` +
-          `${this.fileName} is about ${size} bytes, more than one manifest resource takes (${MANIFEST_PART_BYTES}); it is ` +
-          'applied on its own, and an update, which sends it twice, fails above Lambda\'s 1 MB limit for asynchronous requests.');
-      }
-    });
-    let previous: Construct | undefined;
-    splitIntoParts(objects, sizes).forEach((part, i) => {
-      const manifest = this.target!.apply(this, i === 0 ? 'Resource' : `Resource${i + 1}`, part);
-      for (const object of part) {
-        const account = object.kind === 'ServiceAccount' ? this.accounts.get(objectKey(object.metadata?.namespace, object.metadata?.name)) : undefined;
-        if (account?.role) manifest.node.addDependency(account.role);
-      }
-      if (previous) manifest.node.addDependency(previous);
-      previous = manifest;
+    ClusterManifests.of(Stack.of(this), this.target).add({
+      description: this.description,
+      owner: this,
+      objects,
+      dependenciesOf: (namespace, name) => this.accounts.get(objectKey(namespace, name))?.dependencies ?? [],
     });
   }
 
@@ -216,11 +200,4 @@ class ApplyWhenComplete implements IAspect {
 
 function objectKey(namespace: string | undefined, name: string | undefined): string {
   return `${namespace}/${name}`;
-}
-
-/** The construct path of `construct` from `stack` when it is inside it, from the app otherwise, joined with `-`. */
-function pathFrom(stack: Stack, construct: IConstruct): string {
-  const scopes = construct.node.scopes;
-  const inStack = scopes.indexOf(stack);
-  return scopes.slice(inStack >= 0 ? inStack + 1 : 1).map(c => c.node.id).join('-');
 }

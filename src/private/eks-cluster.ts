@@ -52,20 +52,28 @@ export function kubectlClusterFor<C extends AnyEksCluster>(
   return cluster;
 }
 
+/** How a manifest resource treats objects: both modules' KubernetesManifest take these. */
+export interface ManifestApplyOptions {
+  /** Create with `kubectl apply`, which takes over an object that exists, instead of `kubectl create`, which fails. */
+  readonly overwrite: boolean;
+  /** Whether updates prune; `undefined` leaves it to the cluster (aws-eks prunes by default). */
+  readonly prune?: boolean;
+}
+
 /** A cluster that can apply manifests on deploy, whichever aws-cdk-lib module defines it. */
 export interface ManifestTarget {
   /** The cluster, as messages name it. */
   readonly cluster: IConstruct;
   /** A resource in `scope` that applies `manifest` to the cluster on deploy. */
-  apply(scope: Construct, id: string, manifest: Record<string, any>[]): Construct;
+  apply(scope: Construct, id: string, manifest: Record<string, any>[], options: ManifestApplyOptions): Construct;
 }
 
 /** The target for an aws-eks cluster with kubectl access. */
 export function eksManifestTarget(cluster: eks.ICluster): ManifestTarget {
-  return { cluster, apply: (scope, id, manifest) => new eks.KubernetesManifest(scope, id, { cluster, manifest }) };
+  return { cluster, apply: (scope, id, manifest, options) => new eks.KubernetesManifest(scope, id, { cluster, manifest, ...options }) };
 }
 
 /** The target for an aws-eks-v2 cluster with a kubectl provider. */
 export function eksV2ManifestTarget(cluster: eksv2.ICluster): ManifestTarget {
-  return { cluster, apply: (scope, id, manifest) => new eksv2.KubernetesManifest(scope, id, { cluster, manifest }) };
+  return { cluster, apply: (scope, id, manifest, options) => new eksv2.KubernetesManifest(scope, id, { cluster, manifest, ...options }) };
 }

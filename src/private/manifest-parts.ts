@@ -42,28 +42,6 @@ export function manifestBytes(object: unknown): number {
     tokens.length * TOKEN_BYTES + PRUNE_LABEL_BYTES + 1 /* the comma between objects */;
 }
 
-/**
- * Splits `objects` into as few consecutive parts as fit `budget`, keeping their order: a part is closed when the
- * next object would not fit. Adding objects at the end changes only the last part; an object larger than the
- * budget gets a part of its own.
- */
-export function splitIntoParts<T>(objects: readonly T[], sizes: readonly number[], budget: number = MANIFEST_PART_BYTES): T[][] {
-  const parts: T[][] = [];
-  let part: T[] = [];
-  let size = 2; // []
-  objects.forEach((object, i) => {
-    if (part.length > 0 && size + sizes[i] > budget) {
-      parts.push(part);
-      part = [];
-      size = 2;
-    }
-    part.push(object);
-    size += sizes[i];
-  });
-  if (part.length > 0) parts.push(part);
-  return parts;
-}
-
 function count(text: string, pattern: RegExp): number {
   return text.match(pattern)?.length ?? 0;
 }
