@@ -11,6 +11,7 @@ import { POD_IDENTITY_ACTIONS, STS_AUDIENCE } from './private/irsa-constants';
 import { hasNoOidcProvider } from './private/provider-less-clusters';
 import { roleArnAtSynth, RoleArnAtSynth } from './private/role-arn';
 import { OWNED_ANNOTATIONS, serviceAccountAnnotations } from './private/service-account-annotations';
+import { claimServiceAccount } from './private/service-account-owners';
 import { ServiceAccountTrust } from './private/service-account-trust';
 import { targetRoleArnFor, trustTargetRole, validateTargetRole } from './private/target-role-link';
 import {
@@ -273,6 +274,7 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     this.target = targetRole ? this.targetOf(targetRole, disableSessionTags ?? false, sessionPolicy) : undefined;
 
     this.addSubjects(cluster, namespace, name, audience);
+    claimServiceAccount(this, this._kind, cluster, namespace, name);
     const use: ExistingRoleUse = { cluster, namespace, name, audience, irsa: this.usesIrsa, podIdentity: this.usesPodIdentity };
     if (existingRole) validateExistingRole(this, this._kind, existingRole, use);
     this.role = existingRole ?? this.createRole(roleOptions, targetRole);
@@ -479,6 +481,7 @@ export class IrsaServiceAccountRole extends Construct implements iam.IPrincipal 
     validateNamespace(this, this._kind, namespace);
     if (this.usesIrsa) validateAudience(this, this._kind, audience, cluster.clientIds);
     this.addSubjects(cluster, namespace, name, audience);
+    if (name !== undefined) claimServiceAccount(this, this._kind, cluster, namespace, name);
     if (this.usesPodIdentity) this.associate(cluster, namespace, name!);
   }
 

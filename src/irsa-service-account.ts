@@ -1,10 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { IIrsaCluster } from './irsa-cluster';
 import { IrsaServiceAccountRole, IrsaServiceAccountRoleOptions } from './irsa-service-account-role';
 import { ChartPublication } from './private/chart-publication';
+import { fail } from './private/construct-error';
 import { eksManifestTarget, eksV2ManifestTarget } from './private/eks-cluster';
 import { howToApplyManifests } from './private/manifest-apply-advice';
 import { validateLabelValue, validateMetadataKey } from './private/validate-kubernetes';
@@ -62,6 +63,8 @@ export interface IrsaServiceAccountProps extends IrsaServiceAccountOptions {
  * cluster has kubectl access). `bucket.grantRead(serviceAccount)` grants to the role.
  */
 export class IrsaServiceAccount extends IrsaServiceAccountRole {
+  private readonly publication: ChartPublication;
+
   /** The cdk8s chart holding the ServiceAccount. */
   public readonly chart: cdk8s.Chart;
 
@@ -104,6 +107,23 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
     this.serviceAccount = new kplus.ServiceAccount(this.chart, `irsa-${namespace}-${name}`, {
       metadata: { name, namespace, labels, annotations: allAnnotations },
     });
+    this.publication = publication;
+  }
+
+  /**
+   * Deploys `dependents` (a `HelmChart`, a `KubernetesManifest`, a chart given to `cluster.addCdk8sChart`, or any
+   * construct) only after this ServiceAccount is applied to the cluster, with its role and association: for workloads
+   * that run as it but are applied by something other than cdk-irsa, which cannot see inside them. Charts cdk-irsa
+   * applies itself need no call. Each dependent waits for every ServiceAccount cdk-irsa applies to that cluster from
+   * this stack.
+   */
+  public applyBefore(...dependents: IConstruct[]): void {
+    const manifests = this.publication.clusterManifests;
+    if (!manifests) {
+      fail(this, KIND, 'applyBefore() orders a deploy after the ServiceAccount is applied, but no cluster applies it on deploy: its ' +
+        `manifest is only written to ${this.publication.fileName}. ${howToApplyManifests(this._cluster)}`);
+    }
+    for (const dependent of dependents) dependent.node.addDependency(manifests.serviceAccounts);
   }
 
   /** @internal */

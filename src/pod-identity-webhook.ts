@@ -7,6 +7,7 @@ import type { IIrsaCluster } from './irsa-cluster';
 import { ChartPublication } from './private/chart-publication';
 import { fail, failWithoutScope } from './private/construct-error';
 import { SKIP_WEBHOOK_LABEL } from './private/service-account-annotations';
+import { claimServiceAccount } from './private/service-account-owners';
 import { claimMutatorOf } from './private/service-accounts-first';
 import { validateLabelValue, validateMetadataKey, validateNamespace, validateTokenExpiration } from './private/validate-kubernetes';
 import { WEBHOOK_IMAGE, WEBHOOK_NAME, webhookCommand, WebhookManifestInput, webhookManifests } from './private/webhook-manifests';
@@ -280,6 +281,7 @@ export class PodIdentityWebhook extends Construct {
       return object;
     });
     claimMutatorOf(this.chart, objects, objects.find(o => o.kind === 'ServiceAccount')!);
+    claimServiceAccount(this, KIND, cluster, namespace, WEBHOOK_NAME);
     webhooksByCluster.set(cluster, this);
   }
 }

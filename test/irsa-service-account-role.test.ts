@@ -228,7 +228,7 @@ describe('IrsaServiceAccountRole with EKS Pod Identity', () => {
     const start = (id: string) => `IrsaServiceAccountRole 'Stack/Irsa/${id}': trust() takes the name of one ServiceAccount, and "*" is a wildcard. `;
     const podIdentity = 'EKS Pod Identity has no wildcard: an association names one ServiceAccount, and EKS Auth gives credentials only to ' +
       'pods whose ServiceAccount has one.';
-    const roleOf = (id: string, identity: ServiceAccountIdentity) => irsa.addServiceAccountRole(id, { namespace: 'jobs', name: 'runner', identity });
+    const roleOf = (id: string, identity: ServiceAccountIdentity) => irsa.addServiceAccountRole(id, { namespace: 'jobs', name: `runner-${id.toLowerCase()}`, identity });
     expect(() => roleOf('Irsa', ServiceAccountIdentity.IRSA).trust(irsa, { name: '*' })).toThrow(new Error(start('Irsa') +
       'To let every ServiceAccount of namespace "jobs" assume the role, call trustAllServiceAccountsInNamespace(cluster, "jobs"); anyone ' +
       'who can create a ServiceAccount there then gets the role, so prefer trust() with each name.'));

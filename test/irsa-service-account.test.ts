@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cdk8s from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import { ServiceAccount as ServiceAccountModel } from 'kubernetes-models/v1/ServiceAccount';
 import * as YAML from 'yaml';
 import { IrsaCluster, IrsaServiceAccount, IrsaServiceAccountOptions, ServiceAccountIdentity } from '../src';
@@ -724,8 +725,8 @@ describe('IrsaServiceAccount', () => {
       const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL });
       cluster.addServiceAccount('First', { namespace: 'ns', name: 'sa' });
       expect(() => new IrsaServiceAccount(stack, 'Second', { cluster, namespace: 'ns', name: 'sa' })).toThrow(
-        new Error("IrsaServiceAccount 'Stack/Second': the default chart of cluster 'Stack/Irsa' already has a ServiceAccount \"sa\" in namespace \"ns\" " +
-          "(from 'Stack/Irsa/First'). Kubernetes keeps one object per name and namespace: use another name, or give that ServiceAccount's role more permissions instead."),
+        new Error("IrsaServiceAccount 'Stack/Second': " + "ServiceAccount \"sa\" in namespace \"ns\" of cluster 'Stack/Irsa' already belongs to 'Stack/Irsa/First'. A ServiceAccount has one owner: two would each set " +
+          "its role, the last deploy would win, and removing either would delete it for both. Use another name, or give 'Stack/Irsa/First' the permissions instead."),
       );
     });
 
@@ -1023,6 +1024,32 @@ describe('IrsaServiceAccount', () => {
         .toEqual([249, 1, 249, 1]);
     });
 
+    test('applyBefore() makes a Helm chart that runs as the ServiceAccount wait until it is applied', () => {
+      // GIVEN
+      const stack = testStack();
+      const eksCluster = importedCluster(stack);
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: eksCluster });
+      const sa = cluster.addServiceAccount('Sa', { namespace: 'monitoring', name: 'agent' });
+      const helm = new eks.HelmChart(stack, 'Agent', { cluster: eksCluster, chart: 'agent', values: { serviceAccount: { create: false, name: 'agent' } } });
+
+      // WHEN
+      sa.applyBefore(helm);
+
+      // THEN
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      const helmId = stack.getLogicalId(helm.node.defaultChild as CfnResource);
+      const manifestId = Object.keys(resources).find(id => id.startsWith('EksmanifestsServiceAccountsmonitoringagent'))!;
+      expect(resources[helmId].DependsOn).toEqual([manifestId]);
+    });
+
+    test('applyBefore() is refused when no cluster applies the ServiceAccount', () => {
+      const stack = testStack();
+      const sa = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL }).addServiceAccount('Sa', { namespace: 'ns', name: 'sa' });
+      expect(() => sa.applyBefore(new Construct(stack, 'Helm'))).toThrow("IrsaServiceAccount 'Stack/Irsa/Sa': applyBefore() orders a " +
+        'deploy after the ServiceAccount is applied, but no cluster applies it on deploy: its manifest is only written to ' +
+        'Stack.Irsa.k8s.yaml. To apply the chart on deploy instead, pass');
+    });
+
     test('waits for the EKS Pod Identity association as well as the role', () => {
       const stack = testStack();
       const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
@@ -1150,8 +1177,8 @@ describe('IrsaServiceAccount', () => {
       const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
       cluster.addServiceAccount('First', { namespace: 'ns', name: 'sa', chart });
       expect(() => cluster.addServiceAccount('Second', { namespace: 'ns', name: 'sa', chart })).toThrow(
-        new Error("IrsaServiceAccount 'Stack/Irsa/Second': the chart 'workloads' already has a ServiceAccount \"sa\" in namespace \"ns\" (from 'Stack/Irsa/First'). " +
-          'Kubernetes keeps one object per name and namespace: use another name, or give that ServiceAccount\'s role more permissions instead.'),
+        new Error("IrsaServiceAccount 'Stack/Irsa/Second': " + "ServiceAccount \"sa\" in namespace \"ns\" of cluster 'Stack/Irsa' already belongs to 'Stack/Irsa/First'. A ServiceAccount has one owner: two would each set " +
+          "its role, the last deploy would win, and removing either would delete it for both. Use another name, or give 'Stack/Irsa/First' the permissions instead."),
       );
     });
 
@@ -1170,6 +1197,24 @@ describe('IrsaServiceAccount', () => {
         .toThrow(new Error('IrsaServiceAccount \'Stack/Irsa/A\': tokenExpiration must be a literal duration: it is written into the ServiceAccount manifest at synth time.'));
       expect(() => cluster.addServiceAccount('B', { name: 'sa', labels: { team: value } }))
         .toThrow(new Error('IrsaServiceAccount \'Stack/Irsa/B\': label "team" must have a literal value: manifests are written at synth time.'));
+    });
+
+    test('refuses a chart of the user\'s that already holds a ServiceAccount of the same name', () => {
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads', { namespace: 'ns' });
+      new kplus.ServiceAccount(chart, 'Mine', { metadata: { name: 'sa' } });
+      cluster.addServiceAccount('A', { name: 'sa', chart });
+      expect(() => testAppOf(stack).synth()).toThrow("IrsaServiceAccount 'Stack/workloads.k8s.yaml': the chart 'workloads' holds ServiceAccount " +
+        '"sa" in namespace "ns" twice; Kubernetes keeps one object per kind, namespace and name, so the second would replace the first. ' +
+        'Keep one (for a ServiceAccount of cdk-irsa, remove your own).');
+    });
+
+    test('warns about a workload that runs as a ServiceAccount the chart holds only in another namespace', () => {
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads');
+      cluster.addServiceAccount('A', { namespace: 'payments', name: 'ledger', chart });
+      cdk8s.ApiObject.of(deploymentRunningAs(chart, 'ledger')).addJsonPatch(cdk8s.JsonPatch.add('/metadata/namespace', 'shop'));
+      Annotations.fromStack(stack).hasWarning('/Stack/workloads.k8s.yaml', Match.stringLikeRegexp(
+        '^Deployment "shop/ledger-app" runs as ServiceAccount "ledger" of namespace "shop", which the chart \'workloads\' does not hold; it ' +
+        'holds "ledger" in "payments". Pods run as a ServiceAccount of their own namespace'));
     });
 
     test('skips checks of token role options', () => {

@@ -336,4 +336,12 @@ describe('PodIdentityWebhook', () => {
         'PodIdentityWebhook: WebhookCertificate.fromSecret: "Webhook_TLS" is not a Secret name. Use lower-case letters, digits, \'-\' and \'.\' (at most 253).'));
     });
   });
+
+  test('owns its ServiceAccount: an IrsaServiceAccount of the same name and namespace is refused', () => {
+    const { stack } = webhookOf();
+    const cluster = stack.node.findChild('Irsa') as IrsaCluster;
+    expect(() => cluster.addServiceAccount('Sa', { namespace: 'pod-identity-webhook', name: 'pod-identity-webhook' })).toThrow(
+      "IrsaServiceAccount 'Stack/Irsa/Sa': ServiceAccount \"pod-identity-webhook\" in namespace \"pod-identity-webhook\" of cluster " +
+      "'Stack/Irsa' already belongs to 'Stack/Webhook'.");
+  });
 });

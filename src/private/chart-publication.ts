@@ -103,16 +103,9 @@ export class ChartPublication extends Construct {
     Aspects.of(this).add(new ApplyWhenComplete(this), { priority: AspectPriority.MUTATING });
   }
 
-  /** Records a ServiceAccount of the chart; the same namespace and name twice is an error. */
+  /** Records a ServiceAccount of the chart (its owner is unique in the cluster: service-account-owners.ts). */
   public register(account: PublishedServiceAccount): void {
-    const key = objectKey(account.namespace, account.name);
-    const twin = this.accounts.get(key);
-    if (twin) {
-      fail(account.owner, 'IrsaServiceAccount', `${this.description} already has a ServiceAccount ` +
-        `"${account.name}" in namespace "${account.namespace}" (from '${twin.owner.node.path}'). ` +
-        'Kubernetes keeps one object per name and namespace: use another name, or give that ServiceAccount\'s role more permissions instead.');
-    }
-    this.accounts.set(key, account);
+    this.accounts.set(objectKey(account.namespace, account.name), account);
   }
 
   /** Applies the chart to the target's cluster on deploy; a chart goes to one cluster only. */
@@ -122,6 +115,11 @@ export class ChartPublication extends Construct {
         `'${this.target.cluster.node.path}', not '${target.cluster.node.path}'. Use one chart per cluster.`);
     }
     this.target ??= target;
+  }
+
+  /** The manifest resources of the cluster that applies this chart, from this stack; undefined when none does. */
+  public get clusterManifests(): ClusterManifests | undefined {
+    return this.target ? ClusterManifests.of(Stack.of(this), this.target) : undefined;
   }
 
   /**
@@ -135,7 +133,7 @@ export class ChartPublication extends Construct {
     const objects = this.chartObjects();
     // Rendered before aws-eks adds its prune label to the objects: the file stays as cdk8s wrote it.
     this.render();
-    ClusterManifests.of(Stack.of(this), this.target).add({
+    this.clusterManifests!.add({
       description: this.description,
       owner: this,
       objects,
@@ -146,10 +144,30 @@ export class ChartPublication extends Construct {
   /** The chart's objects, ServiceAccounts first; rendered once, when the chart is complete. */
   private chartObjects(): any[] {
     if (!this.objects) {
-      orderServiceAccountsFirst(this.chart);
+      for (const use of orderServiceAccountsFirst(this.chart)) {
+        Annotations.of(this).addWarningV2('cdk-irsa:serviceAccountNamespace', `${use.object} runs as ServiceAccount "${use.name}" of ` +
+          `namespace "${use.namespace}", which ${this.description} does not hold; it holds "${use.name}" in ${use.namespaces.map(n => `"${n}"`).join(', ')}. ` +
+          'Pods run as a ServiceAccount of their own namespace: put the workload in that namespace, or the ServiceAccount in its.');
+      }
       this.objects = this.chart.toJson();
+      this.refuseTwins(this.objects);
     }
     return this.objects;
+  }
+
+  /** One object per kind, namespace and name: a chart that holds two would have the second replace the first. */
+  private refuseTwins(objects: any[]): void {
+    const seen = new Set<string>();
+    for (const object of objects) {
+      const key = `${object.apiVersion}/${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name}`;
+      if (seen.has(key)) {
+        const where = object.metadata?.namespace ? ` in namespace "${object.metadata.namespace}"` : '';
+        fail(this, 'IrsaServiceAccount', `${this.description} holds ${object.kind} "${object.metadata?.name}"${where} twice; Kubernetes ` +
+          'keeps one object per kind, namespace and name, so the second would replace the first. Keep one (for a ServiceAccount of ' +
+          'cdk-irsa, remove your own).');
+      }
+      seen.add(key);
+    }
   }
 
   private render(): string {

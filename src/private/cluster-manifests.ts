@@ -57,6 +57,11 @@ export class ClusterManifests extends Construct {
     }
   }
 
+  /** The construct holding every ServiceAccount's manifest resource: what a workload applied otherwise waits for. */
+  public get serviceAccounts(): IConstruct {
+    return this.tiers.get(ManifestTier.SERVICE_ACCOUNTS)!;
+  }
+
   /** Adds one chart's objects: to a resource of their own, or to their namespace's shared resource. */
   public add(chart: ChartObjects): void {
     for (const object of chart.objects) this.claim(chart, object);

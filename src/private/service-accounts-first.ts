@@ -32,7 +32,7 @@ export function claimMutatorOf(chart: cdk8s.Chart, objects: cdk8s.ApiObject[], s
  * Only objects other than ServiceAccounts are rendered to find their uses, so a chart of ServiceAccounts costs one
  * walk over its constructs.
  */
-export function orderServiceAccountsFirst(chart: cdk8s.Chart): void {
+export function orderServiceAccountsFirst(chart: cdk8s.Chart): ServiceAccountElsewhere[] {
   const serviceAccounts = new Map<string, cdk8s.ApiObject[]>();
   const others: cdk8s.ApiObject[] = [];
   for (const construct of chart.node.findAll()) {
@@ -45,7 +45,7 @@ export function orderServiceAccountsFirst(chart: cdk8s.Chart): void {
       others.push(construct);
     }
   }
-  if (serviceAccounts.size === 0) return;
+  if (serviceAccounts.size === 0) return [];
   const mutator = mutators.get(chart);
   if (mutator) {
     for (const named of serviceAccounts.values()) {
@@ -54,16 +54,30 @@ export function orderServiceAccountsFirst(chart: cdk8s.Chart): void {
       }
     }
   }
+  const elsewhere: ServiceAccountElsewhere[] = [];
   for (const object of others) {
     const json = object.toJson();
     const namespace: string | undefined = json?.metadata?.namespace;
     for (const name of serviceAccountNames(json)) {
-      for (const serviceAccount of serviceAccounts.get(name) ?? []) {
+      const named = serviceAccounts.get(name) ?? [];
+      for (const serviceAccount of named) {
         // Without a namespace the object lands in the namespace kubectl is pointed at: order it after each candidate.
         if (namespace === undefined || serviceAccount.metadata.namespace === namespace) object.addDependency(serviceAccount);
       }
+      if (namespace !== undefined && named.length > 0 && !named.some(sa => sa.metadata.namespace === namespace)) {
+        elsewhere.push({ object: `${object.kind} "${namespace}/${object.name}"`, name, namespace, namespaces: named.map(sa => sa.metadata.namespace ?? '') });
+      }
     }
   }
+  return elsewhere;
+}
+
+/** An object that runs as a ServiceAccount name the chart holds only in other namespaces: its pods get none of them. */
+export interface ServiceAccountElsewhere {
+  readonly object: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly namespaces: string[];
 }
 
 /** Every string value of a `serviceAccountName` key in `value`, at any depth. */

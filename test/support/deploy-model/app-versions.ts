@@ -54,11 +54,14 @@ export function workloadObject(workload: WorkloadSpec): KubeObject {
   if (workload.kind === 'ConfigMap') {
     return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { pad: 'x'.repeat(workload.large ? LARGE_BYTES : 64) } };
   }
+  const labels = { app: workload.name };
+  const serviceAccount = workload.serviceAccountName ? { serviceAccountName: workload.serviceAccountName } : {};
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata,
-    spec: { template: { spec: { serviceAccountName: workload.serviceAccountName, containers: [{ name: 'app', image: 'app' }] } } },
+    // Valid for a real API server too (test/kube/deploy-replay.test.ts applies these).
+    spec: { replicas: 0, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { ...serviceAccount, containers: [{ name: 'app', image: 'app' }] } } },
   };
 }
 
@@ -188,3 +191,12 @@ function dedupe(version: AppVersion): AppVersion {
     workloads: version.workloads.filter(w => first(`${w.kind}/${serviceAccountKey(w)}`)),
   };
 }
+
+/** A first version, the changes after it, the seed of the deploy orders, and where deploys fail. */
+export const sequenceArbitrary = fc.tuple(
+  versionArbitrary,
+  fc.array(changeArbitrary, { minLength: 1, maxLength: 8 }),
+  fc.integer(),
+  // Most deploys succeed; some fail at one of their first operations and roll back.
+  fc.array(fc.option(fc.nat({ max: 10 }), { nil: undefined, freq: 2 }), { minLength: 9, maxLength: 9 }),
+);

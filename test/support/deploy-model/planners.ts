@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { AppVersion, associationId, chartObjects, chartsOf, ManifestPlanner, roleId, serviceAccountKey } from './app-versions';
 import { KubeObject } from './kubectl-handler';
 import { ModelResource } from './stack-update';
@@ -11,8 +12,8 @@ import { ManifestTier, planManifests } from '../../../src/private/manifest-plan'
  * roles of its ServiceAccounts, created without Overwrite), which the model must keep catching.
  */
 
-/** The prune label aws-eks gives a manifest resource: one per resource (from its construct address). */
-const pruneLabelOf = (id: string) => `aws.cdk.eks/prune-${id}`;
+/** The prune label aws-eks gives a manifest resource: one per resource, from its construct address (c8 and 40 hex digits). */
+const pruneLabelOf = (id: string) => `aws.cdk.eks/prune-c8${createHash('sha1').update(id).digest('hex')}`;
 
 /** cdk-irsa's plan: objects placed by identity, tiers in order, a ServiceAccount after its role and association. */
 export const clusterManifestsPlanner: ManifestPlanner = version => {
