@@ -108,14 +108,15 @@ export class IrsaServiceAccount extends IrsaServiceAccountRole {
       metadata: { name, namespace, labels, annotations: allAnnotations },
     });
     this.publication = publication;
+    publication.clusterManifests?.expectServiceAccount(namespace, name);
   }
 
   /**
    * Deploys `dependents` (a `HelmChart`, a `KubernetesManifest`, a chart given to `cluster.addCdk8sChart`, or any
    * construct) only after this ServiceAccount is applied to the cluster, with its role and association: for workloads
-   * that run as it but are applied by something other than cdk-irsa, which cannot see inside them. Charts cdk-irsa
-   * applies itself need no call. Each dependent waits for every ServiceAccount cdk-irsa applies to that cluster from
-   * this stack.
+   * that run as it but that cdk-irsa cannot see inside. Charts cdk-irsa applies itself, and `cluster.addManifest` or
+   * `cluster.addCdk8sChart` of this stack with literal manifests, need no call. Each dependent waits for every
+   * ServiceAccount cdk-irsa applies to that cluster from this stack.
    */
   public applyBefore(...dependents: IConstruct[]): void {
     const manifests = this.publication.clusterManifests;

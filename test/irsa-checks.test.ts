@@ -2,8 +2,10 @@ import { Aspects, CfnJson, CfnParameter, Stack, Stage, Validations } from 'aws-c
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { CfnInclude } from 'aws-cdk-lib/cloudformation-include';
 import { IrsaChecks, IrsaCluster } from '../src';
 import { ACCOUNT, ENV, SEED_ISSUER_URL, testApp, testStack } from './support/app';
+import { testFile } from './support/test-directory';
 import { AUD, PROVIDER_ARN, SUB, annotationsOf, audit, conditional, rulesOf, stackWithRole, statement } from './support/trust-audit';
 
 describe('IrsaChecks', () => {
@@ -17,6 +19,25 @@ describe('IrsaChecks', () => {
 
     // THEN: both summarize, with the same line, which CDK records once
     expect(reported.filter(r => r.level === 'info').map(r => r.message)).toEqual(['IrsaChecks: 1 role, 0 findings']);
+  });
+
+  test('audits a role brought in with CfnInclude, as the README says', () => {
+    // GIVEN a template of another tool whose role trusts the provider without an aud condition
+    const template = testFile('legacy.json', JSON.stringify({
+      Resources: {
+        Legacy: {
+          Type: 'AWS::IAM::Role',
+          Properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [statement({ Condition: { StringEquals: { [SUB]: 'system:serviceaccount:ns:sa' } } })] } },
+        },
+      },
+    }));
+    const stack = testStack();
+
+    // WHEN
+    new CfnInclude(stack, 'Legacy', { templateFile: template });
+
+    // THEN
+    expect(audit(stack).map(r => `${r.path} ${r.message.slice(0, 7)}`)).toEqual(['/Stack/Legacy/Legacy [IRSA2]']);
   });
 
   describe('compliant roles pass every rule', () => {

@@ -1024,6 +1024,56 @@ describe('IrsaServiceAccount', () => {
         .toEqual([249, 1, 249, 1]);
     });
 
+    test.each([
+      ['Deployment', 'apps/v1', { template: { spec: { serviceAccountName: 'agent' } } }],
+      ['StatefulSet', 'apps/v1', { template: { spec: { serviceAccountName: 'agent' } } }],
+      ['DaemonSet', 'apps/v1', { template: { spec: { serviceAccountName: 'agent' } } }],
+      ['ReplicaSet', 'apps/v1', { template: { spec: { serviceAccountName: 'agent' } } }],
+      ['Job', 'batch/v1', { template: { spec: { serviceAccountName: 'agent' } } }],
+      ['CronJob', 'batch/v1', { jobTemplate: { spec: { template: { spec: { serviceAccountName: 'agent' } } } } }],
+      ['Pod', 'v1', { serviceAccountName: 'agent' }],
+    ])('applies a %s in another chart of the cluster after the ServiceAccount it runs as', (kind, apiVersion, spec) => {
+      // GIVEN the ServiceAccount in the default chart, the workload in a chart of its own
+      const stack = testStack();
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: importedCluster(stack) });
+      cluster.addServiceAccount('Agent', { namespace: 'monitoring', name: 'agent' });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'workloads', { namespace: 'monitoring' });
+      cluster.addServiceAccount('Other', { name: 'other', chart });
+
+      // WHEN
+      new cdk8s.ApiObject(chart, 'Workload', { apiVersion, kind, metadata: { name: 'workload' }, spec });
+
+      // THEN
+      const [workload] = Object.values(appliedManifests(stack)).filter(m => m.objects.includes(`${kind} monitoring/workload`));
+      expect(workload.dependsOn).toEqual(expect.arrayContaining(['Eks.manifests/ServiceAccounts/monitoring:agent']));
+    });
+
+    test('makes a manifest or cdk8s chart the cluster applies otherwise wait, when it runs as one of the ServiceAccounts', () => {
+      // GIVEN
+      const stack = testStack();
+      const eksCluster = importedCluster(stack);
+      const cluster = new IrsaCluster(stack, 'Irsa', { issuerUrl: SEED_ISSUER_URL, cluster: eksCluster });
+      cluster.addServiceAccount('Agent', { namespace: 'monitoring', name: 'agent' });
+      const pod = (name: string, serviceAccountName: string) => ({
+        apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'monitoring' }, spec: { serviceAccountName, containers: [{ name: 'c', image: 'c' }] },
+      });
+      const chart = new cdk8s.Chart(new cdk8s.App(), 'addons');
+      new cdk8s.ApiObject(chart, 'Collector', pod('collector', 'agent'));
+
+      // WHEN
+      const runsAsAgent = eksCluster.addManifest('Scraper', pod('scraper', 'agent'));
+      const runsAsOther = eksCluster.addManifest('Other', pod('other', 'default'));
+      const cdk8sChart = eksCluster.addCdk8sChart('Addons', chart);
+
+      // THEN
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      const dependsOn = (construct: Construct) => resources[stack.getLogicalId(construct.node.defaultChild as CfnResource)].DependsOn ?? [];
+      const manifestId = Object.keys(resources).find(id => id.startsWith('EksmanifestsServiceAccountsmonitoringagent'))!;
+      expect(dependsOn(runsAsAgent)).toContain(manifestId);
+      expect(dependsOn(cdk8sChart)).toContain(manifestId);
+      expect(dependsOn(runsAsOther)).not.toContain(manifestId);
+    });
+
     test('applyBefore() makes a Helm chart that runs as the ServiceAccount wait until it is applied', () => {
       // GIVEN
       const stack = testStack();

@@ -1,9 +1,10 @@
-import { Annotations, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Stack } from 'aws-cdk-lib';
 import { Construct, IConstruct } from 'constructs';
 import { fail } from './construct-error';
 import { ManifestTarget } from './eks-cluster';
 import { MANIFEST_PART_BYTES, manifestBytes } from './manifest-parts';
 import { BUCKETS, groupKindOf, ManifestTier, planManifests, PlannedObject } from './manifest-plan';
+import { serviceAccountNames } from './service-accounts-first';
 
 /** A chart's objects as one publication hands them over. */
 export interface ChartObjects {
@@ -19,6 +20,7 @@ export interface ChartObjects {
 
 const byCluster = new WeakMap<IConstruct, Map<Stack, ClusterManifests>>();
 const PRUNE_LABEL_PREFIX = 'aws.cdk.eks/prune-';
+const MANIFEST_RESOURCE_TYPE = 'Custom::AWSCDK-EKS-KubernetesResource';
 
 /**
  * The manifest resources of one kubectl cluster in one stack, holding the objects of every chart applied there, each
@@ -45,6 +47,9 @@ export class ClusterManifests extends Construct {
   private readonly resources = new Map<string, { objects: any[]; pruneLabel?: string; warned: boolean }>();
   /** Which chart each object came from, by identity. */
   private readonly owners = new Map<string, string>();
+  /** `<namespace>/<name>` of the ServiceAccounts applied here, known from construction on. */
+  private readonly serviceAccountKeys = new Set<string>();
+  private othersOrdered = false;
 
   private constructor(scope: Stack, id: string, private readonly target: ManifestTarget) {
     super(scope, id);
@@ -62,8 +67,14 @@ export class ClusterManifests extends Construct {
     return this.tiers.get(ManifestTier.SERVICE_ACCOUNTS)!;
   }
 
+  /** Records a ServiceAccount that a chart will bring, so that manifests of others that run as it wait for it. */
+  public expectServiceAccount(namespace: string, name: string): void {
+    this.serviceAccountKeys.add(`${namespace}/${name}`);
+  }
+
   /** Adds one chart's objects: to a resource of their own, or to their namespace's shared resource. */
   public add(chart: ChartObjects): void {
+    this.orderOtherManifests();
     for (const object of chart.objects) this.claim(chart, object);
     for (const planned of planManifests(chart.objects)) {
       const key = `${planned.tier}/${planned.id}`;
@@ -90,15 +101,38 @@ export class ClusterManifests extends Construct {
     }
   }
 
-  /** One object per identity in a cluster: a second one would silently replace the first on every deploy. */
+  /**
+   * Makes every other manifest resource of this stack and cluster (`cluster.addManifest`, `cluster.addCdk8sChart`)
+   * that runs pods as one of these ServiceAccounts wait for the ServiceAccounts. Their manifests are read from the
+   * resource (aws-cdk-lib keeps no public handle on them); one only known at deploy time, or another stack's, is left
+   * to `IrsaServiceAccount.applyBefore`.
+   */
+  private orderOtherManifests(): void {
+    if (this.othersOrdered) return;
+    this.othersOrdered = true;
+    const stack = Stack.of(this);
+    const clusterName = stack.resolve((this.target.cluster as { clusterName?: string }).clusterName);
+    for (const resource of stack.node.findAll().filter(CfnResource.isCfnResource)) {
+      if (resource.cfnResourceType !== MANIFEST_RESOURCE_TYPE || resource.node.scopes.includes(this) || Stack.of(resource) !== stack) continue;
+      const properties = (resource as unknown as { _cfnProperties?: Record<string, unknown> })._cfnProperties ?? {};
+      const manifest = stack.resolve(properties.Manifest);
+      if (typeof manifest !== 'string' || JSON.stringify(stack.resolve(properties.ClusterName)) !== JSON.stringify(clusterName)) continue;
+      const objects = JSON.parse(manifest) as PlannedObject[];
+      const runsAsOurs = objects.some(object => [...serviceAccountNames(object)]
+        .some(name => this.serviceAccountKeys.has(`${object.metadata?.namespace ?? 'default'}/${name}`)));
+      if (runsAsOurs) resource.node.addDependency(this.serviceAccounts);
+    }
+  }
+
+  /** One object per identity in a cluster and stack: a second one would silently replace the first on every deploy. */
   private claim(chart: ChartObjects, object: PlannedObject): void {
     const key = `${groupKindOf(object)}/${object.metadata?.namespace ?? ''}/${object.metadata?.name}`;
     const other = this.owners.get(key);
     if (other !== undefined) {
       const where = object.metadata?.namespace ? ` in namespace "${object.metadata.namespace}"` : '';
-      const shown = `${object.kind} "${object.metadata?.name}"${where}`;
-      const holders = other === chart.description ? `${chart.description} holds ${shown} twice` : `${chart.description} and ${other} both hold ${shown}`;
-      fail(chart.owner, 'IrsaServiceAccount', `${holders}, applied to cluster '${this.target.cluster.node.path}' from stack ` +
+      // A chart's own twins are refused before (ChartPublication): this is another chart's.
+      fail(chart.owner, 'IrsaServiceAccount', `${chart.description} and ${other} both hold ${object.kind} "${object.metadata?.name}"${where}, ` +
+        `applied to cluster '${this.target.cluster.node.path}' from stack ` +
         `'${Stack.of(this).node.path}'. Kubernetes keeps one object per kind, namespace and name, and the last apply would win: keep one.`);
     }
     this.owners.set(key, chart.description);

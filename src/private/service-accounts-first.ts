@@ -81,7 +81,7 @@ export interface ServiceAccountElsewhere {
 }
 
 /** Every string value of a `serviceAccountName` key in `value`, at any depth. */
-function serviceAccountNames(value: unknown, found: Set<string> = new Set()): Set<string> {
+export function serviceAccountNames(value: unknown, found: Set<string> = new Set()): Set<string> {
   if (Array.isArray(value)) {
     for (const item of value) serviceAccountNames(item, found);
   } else if (value !== null && typeof value === 'object') {

@@ -38,6 +38,10 @@ describe('orderServiceAccountsFirst', () => {
   test.each([
     ['a Pod', 'v1', 'Pod', podSpec('orders')],
     ['a CronJob', 'batch/v1', 'CronJob', { jobTemplate: { spec: { template: { spec: podSpec('orders') } } } }],
+    ['a Job', 'batch/v1', 'Job', { template: { spec: podSpec('orders') } }],
+    ['a StatefulSet', 'apps/v1', 'StatefulSet', { template: { spec: podSpec('orders') } }],
+    ['a DaemonSet', 'apps/v1', 'DaemonSet', { template: { spec: podSpec('orders') } }],
+    ['a ReplicaSet', 'apps/v1', 'ReplicaSet', { template: { spec: podSpec('orders') } }],
     ['a custom resource with a pod template', 'argoproj.io/v1alpha1', 'Rollout', { template: { spec: podSpec('orders') } }],
   ])('orders %s after the ServiceAccount it names', (_, apiVersion, kind, spec) => {
     const c = chart();
