@@ -1,5 +1,12 @@
 import { ProjenStruct, Struct } from '@mrgrain/jsii-struct-builder';
 import { awscdk, javascript } from 'projen';
+import { JobPermission } from 'projen/lib/github/workflows-model';
+
+/** The repository and each registry's name for the package, in one place: change them here, then run `npx projen`. */
+const OWNER = 'example';
+const REPOSITORY = 'cdk-irsa';
+/** The versions CI installs; the workflows install the same ones. */
+const CI_VERSIONS = { node: '20', python: '3.11', java: '17', go: '1.26.8' };
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-irsa',
@@ -9,7 +16,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   keywords: ['aws-cdk', 'cdk8s', 'eks', 'irsa', 'iam', 'kubernetes', 'oidc', 'service-account'],
   author: 'cdk-irsa developers',
   authorAddress: 'dev@example.com',
-  repositoryUrl: 'https://github.com/example/cdk-irsa.git',
+  repositoryUrl: `https://github.com/${OWNER}/${REPOSITORY}.git`,
   defaultReleaseBranch: 'main',
   license: 'Apache-2.0',
 
@@ -20,19 +27,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   packageManager: javascript.NodePackageManager.NPM,
 
-  // CI is `.ci/run`; GitHub workflows and npm releases are not wired up here.
-  github: false,
-  release: false,
+  // Pull requests run `.ci/run` (the workflow `ci`, below); main releases with the version from conventional commits
+  // to npm, PyPI, Maven Central and the Go module repository, and dependencies are upgraded by a weekly workflow.
+  github: true,
+  githubOptions: { mergify: false, pullRequestLint: true },
+  buildWorkflow: false,
+  release: true,
+  releaseToNpm: true,
+  depsUpgrade: true,
+  stability: 'experimental',
 
   // jsii-pacmak builds these into dist/<language>; test/languages/<language> proves each in a CDK app of its own.
   // .NET is not built: these machines cannot reach NuGet.
   publishToPypi: { distName: 'cdk-irsa', module: 'cdk_irsa' },
   publishToMaven: {
-    javaPackage: 'io.github.example.cdkirsa',
-    mavenGroupId: 'io.github.example',
-    mavenArtifactId: 'cdk-irsa',
+    javaPackage: `io.github.${OWNER}.cdkirsa`,
+    mavenGroupId: `io.github.${OWNER}`,
+    mavenArtifactId: REPOSITORY,
   },
-  publishToGo: { moduleName: 'github.com/example/cdk-irsa-go' },
+  publishToGo: { moduleName: `github.com/${OWNER}/${REPOSITORY}-go` },
 
   // `cdk-irsa verify` decodes and checks JWTs; jsii needs runtime dependencies bundled. 5.x still ships CommonJS.
   bundledDeps: ['jose@^5.9.5'],
@@ -115,6 +128,7 @@ project.addPackageIgnore('/examples/');
 project.addPackageIgnore('/lab/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
+project.addPackageIgnore('/tools/');
 
 // The README's main job: synthesize the example app (no AWS credentials needed), show its manifest, and prove
 // offline that only its ServiceAccount's pods can assume its role.
@@ -199,7 +213,7 @@ project.addTask('check', {
     { name: 'tests and lab type-check', exec: 'tsc -p test/tsconfig.json --noEmit && tsc -p lab/tsconfig.json --noEmit' },
     {
       name: 'generated files are committed',
-      exec: 'git diff --exit-code -- API.md src/irsa-role-options.ts package.json .projen || ' +
+      exec: 'git diff --exit-code -- API.md src/irsa-role-options.ts package.json .projen .github || ' +
         '(echo "Generated files differ from the commit: run npx projen build and commit the result." && exit 1)',
     },
     { spawn: 'check:languages' },
@@ -224,5 +238,34 @@ project.addTask('check:languages', {
   description: 'Build the Python, Java and Go packages, run a CDK app in each language, lint every template with cfn-lint',
   steps: [{ exec: 'bash test/languages/run.sh', receiveArgs: true }],
 });
+
+// Pull requests (and main) run exactly what CI runs: `.ci/run`, with the tool versions it is tested with.
+const ci = project.github!.addWorkflow('ci');
+ci.on({ pullRequest: {}, push: { branches: ['main'] }, workflowDispatch: {} });
+ci.addJobs({
+  check: {
+    name: '.ci/run',
+    runsOn: ['ubuntu-latest'],
+    permissions: { contents: JobPermission.READ },
+    timeoutMinutes: 90,
+    steps: [
+      { name: 'Checkout', uses: 'actions/checkout@v4' },
+      { name: 'Node.js', uses: 'actions/setup-node@v4', with: { 'node-version': CI_VERSIONS.node } },
+      { name: 'Python', uses: 'actions/setup-python@v5', with: { 'python-version': CI_VERSIONS.python } },
+      { name: 'Java', uses: 'actions/setup-java@v4', with: { 'distribution': 'temurin', 'java-version': CI_VERSIONS.java } },
+      { name: 'Go', uses: 'actions/setup-go@v5', with: { 'go-version': CI_VERSIONS.go } },
+      { name: 'Check', run: '.ci/run' },
+    ],
+  },
+});
+
+// The generated workflows are linted here, so a broken one fails CI rather than the first release: actionlint from
+// its Go module at the version tools/actionlint/go.mod pins, built under nice (Go's build cache keeps it).
+project.addTask('lint:workflows', {
+  description: 'Lint the GitHub workflows with actionlint (tools/actionlint/go.mod pins its version)',
+  exec: 'cd tools/actionlint && nice go build -o ../../node_modules/.cache/actionlint github.com/rhysd/actionlint/cmd/actionlint && ' +
+    'cd ../.. && node_modules/.cache/actionlint -no-color .github/workflows/*.yml',
+});
+project.tasks.tryFind('check')!.spawn(project.tasks.tryFind('lint:workflows')!);
 
 project.synth();
