@@ -50,6 +50,18 @@ export interface IrsaAddonRoleProps extends IrsaAddonRoleOptions {
  * own statements in the inline policy `AddonPolicy`).
  *
  * Give the chart `helmValues()`, or the EKS add-on `role.roleArn` as its `serviceAccountRoleArn`.
+ *
+ * @example
+ * declare const cluster: eks.Cluster;
+ * declare const irsa: IrsaCluster;
+ * declare const zone: route53.IHostedZone;
+ * const dns = irsa.addAddonRole('ExternalDns', IrsaAddon.externalDns({ hostedZones: [zone] }));
+ * cluster.addHelmChart('ExternalDnsChart', {
+ *   chart: 'external-dns',
+ *   repository: 'https://kubernetes-sigs.github.io/external-dns/',
+ *   namespace: dns.serviceAccountNamespace,
+ *   values: dns.helmValues(),
+ * });
  */
 export class IrsaAddonRole extends IrsaServiceAccountRole {
   /** The add-on this role is for. */

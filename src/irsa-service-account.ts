@@ -61,6 +61,12 @@ export interface IrsaServiceAccountProps extends IrsaServiceAccountOptions {
  * An `IrsaServiceAccountRole` (the role, its exact trust, `iam.IPrincipal`) plus the ServiceAccount itself: a
  * cdk8s-plus ServiceAccount annotated with the role ARN, written to the cloud assembly as YAML (and applied when the
  * cluster has kubectl access). `bucket.grantRead(serviceAccount)` grants to the role.
+ *
+ * @example
+ * declare const irsa: IrsaCluster;
+ * declare const bucket: s3.IBucket;
+ * const orders = irsa.addServiceAccount('Orders', { namespace: 'shop', name: 'orders' });
+ * bucket.grantRead(orders);
  */
 export class IrsaServiceAccount extends IrsaServiceAccountRole {
   private readonly publication: ChartPublication;

@@ -41,6 +41,10 @@ export enum WebhookFailurePolicy {
 /**
  * Where the webhook's serving certificate comes from; the API server must trust it for the Service's name
  * (`pod-identity-webhook.<namespace>.svc`).
+ *
+ * @example
+ * declare const caPem: string; // the CA that signed the certificate in the Secret "webhook-tls"
+ * const certificate = WebhookCertificate.fromSecret('webhook-tls', caPem);
  */
 export class WebhookCertificate {
   /**
@@ -220,6 +224,11 @@ export interface PodIdentityWebhookProps {
  * `MutatingWebhookConfiguration`, in the cluster's chart before its ServiceAccounts. It reads the annotation prefix
  * cdk-irsa writes (`eks.amazonaws.com`) and defaults tokens to the audience cdk-irsa leaves unannotated
  * (`sts.amazonaws.com`), so the two cannot disagree.
+ *
+ * @example
+ * declare const issuer: ServiceAccountIssuer;
+ * const irsa = new IrsaCluster(this, 'Irsa', { issuer });
+ * new PodIdentityWebhook(this, 'Webhook', { cluster: irsa, certificate: WebhookCertificate.certManager() });
  */
 export class PodIdentityWebhook extends Construct {
   /** The cdk8s chart holding the webhook's objects. */
