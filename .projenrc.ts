@@ -10,17 +10,20 @@ const CI_VERSIONS = { node: '20', python: '3.11', java: '17', go: '1.26.8' };
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-irsa',
+  // What npm, PyPI, Maven Central and Construct Hub list (test/projenrc/package-metadata.test.ts).
   description:
-    'IAM Roles for Kubernetes ServiceAccounts (IRSA) in two constructs: a native IAM OIDC provider, ' +
-    'least-privilege web-identity roles and annotated cdk8s ServiceAccounts, with no custom-resource Lambdas.',
-  keywords: ['aws-cdk', 'cdk8s', 'eks', 'irsa', 'iam', 'kubernetes', 'oidc', 'service-account'],
+    'IAM roles for Kubernetes ServiceAccounts in the AWS CDK: IRSA and EKS Pod Identity with trust pinned to one ' +
+    'ServiceAccount, the ServiceAccounts as cdk8s manifests, roles for 11 add-ons, an audit of every role\'s trust, ' +
+    'and no custom-resource Lambdas.',
+  keywords: ['aws-cdk', 'awscdk', 'cdk8s', 'eks', 'irsa', 'pod-identity', 'iam', 'kubernetes', 'oidc', 'service-account'],
+  homepage: `https://github.com/${OWNER}/${REPOSITORY}#readme`,
   author: 'cdk-irsa developers',
   authorAddress: 'dev@example.com',
   repositoryUrl: `https://github.com/${OWNER}/${REPOSITORY}.git`,
   defaultReleaseBranch: 'main',
   license: 'Apache-2.0',
 
-  // The floor is the newest aws-cdk-lib that every language's registry serves here (Maven Central: 2.263.0); the
+  // The floor is the newest aws-cdk-lib that every language's registry CI installs from serves (Maven Central: 2.263.0); the
   // Java app runs on it and `check:languages` type-checks src against it. Development uses 2.276.0 (below).
   cdkVersion: '2.263.0',
   jsiiVersion: '~6.0.0',
@@ -38,7 +41,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   stability: 'experimental',
 
   // jsii-pacmak builds these into dist/<language>; test/languages/<language> proves each in a CDK app of its own.
-  // .NET is not built: these machines cannot reach NuGet.
+  // .NET is not built: CI cannot reach NuGet (CONTRIBUTING.md).
   publishToPypi: { distName: 'cdk-irsa', module: 'cdk_irsa' },
   publishToMaven: {
     javaPackage: `io.github.${OWNER}.cdkirsa`,
@@ -60,6 +63,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk8s-plus-27@2.9.5',
     '@mrgrain/jsii-struct-builder',
     'aws-cdk@^2',
+    // What the README's fresh app runs its app.ts with (test/front-page.test.ts runs each quick start so).
+    'tsx@^4',
     // 4.x is the last CommonJS line; 5.x is ESM-only and does not load under ts-jest.
     'kubernetes-models@^4.5.1',
     'yaml@^2',
@@ -129,6 +134,8 @@ project.addPackageIgnore('/lab/');
 project.addPackageIgnore('/bench/');
 project.addPackageIgnore('/.ci/');
 project.addPackageIgnore('/tools/');
+project.addPackageIgnore('/rosetta/');
+project.addPackageIgnore('/scratch/');
 
 // The README's main job: synthesize the example app (no AWS credentials needed), show its manifest, and prove
 // offline that only its ServiceAccount's pods can assume its role.
@@ -182,16 +189,16 @@ project.testTask.reset();
 project.testTask.exec('.ci/leaves-no-temp-files jest --passWithNoTests --ci', { receiveArgs: true });
 project.testTask.spawn(project.eslint!.eslintTask);
 
-// The IrsaChecks rule table in the README and in the IrsaChecks doc comment, made from src/checks/rule-pack.ts
+// The IrsaChecks rule table in docs/security-and-audit.md and in the IrsaChecks doc comment, made from src/checks/rule-pack.ts
 // (test/checks/rule-pack.test.ts fails when they are out of step).
 project.addTask('rule-docs', {
-  description: 'Rewrite the IrsaChecks rule table in README.md and src/irsa-checks.ts from the rule pack',
+  description: 'Rewrite the IrsaChecks rule table in docs/security-and-audit.md and src/irsa-checks.ts from the rule pack',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/rule-docs.ts',
 });
 
-// The add-on preset table in the README, made from the presets (test/irsa-addon.test.ts fails when it is out of step).
+// The add-on preset table in docs/addons-and-helm.md, made from the presets (test/irsa-addon.test.ts fails when it is out of step).
 project.addTask('addon-docs', {
-  description: 'Rewrite the add-on preset table in README.md from the presets',
+  description: 'Rewrite the add-on preset table in docs/addons-and-helm.md from the presets',
   exec: 'ts-node --project projenrc/tsconfig.json projenrc/addon-docs.ts',
 });
 
@@ -199,6 +206,12 @@ project.addTask('addon-docs', {
 // committed API.md and generated files are what the build produces, then the other languages (below), then the
 // tests on the real control plane. CI=true
 // makes `package` build only the JS target; check:languages builds the others.
+/**
+ * Where the README's samples compile (inside node_modules, which no tool of the repository walks), and what resolves
+ * there besides cdk-irsa; test/docs-samples.test.ts compiles docs/ with the same.
+ */
+const ROSETTA_COMPILE = 'node_modules/.cache/rosetta-compile';
+const SAMPLE_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-27', '@types/node'];
 project.addTask('check', {
   description: 'Build, test, lint and package as CI does, fail if generated files differ from the commit, then check:languages',
   env: { CI: 'true' },
@@ -206,8 +219,14 @@ project.addTask('check', {
     // The control plane's cold build takes minutes; it starts now, under nice, and test:kube waits for it.
     { name: 'lab:kube build in the background', exec: 'ts-node --transpile-only lab/kube/go-build.ts --detach' },
     { spawn: 'build' },
-    // Compiles every TypeScript snippet of the README against the built assembly (fixtures in rosetta/).
-    { name: 'README snippets compile', exec: 'jsii-rosetta extract --strict' },
+    // Compiles every TypeScript snippet of the README and API.md against the built package (fixtures in rosetta/), in
+    // a directory where cdk-irsa, its peers and Node's types resolve as in an app (a quick start reads a file).
+    {
+      name: 'README snippets compile',
+      exec: `rm -rf ${ROSETTA_COMPILE} && mkdir -p ${ROSETTA_COMPILE}/node_modules/@types && ln -s "$PWD" ${ROSETTA_COMPILE}/node_modules/cdk-irsa && ` +
+        `for p in ${SAMPLE_PACKAGES.join(' ')}; do ln -s "$PWD/node_modules/$p" ${ROSETTA_COMPILE}/node_modules/$p; done && ` +
+        `jsii-rosetta extract --strict --directory ${ROSETTA_COMPILE}`,
+    },
     { name: 'bench type-checks', exec: 'tsc -p bench/tsconfig.json --noEmit' },
     // ts-jest only transpiles (isolatedModules), so a test could pass with types that do not fit.
     { name: 'tests and lab type-check', exec: 'tsc -p test/tsconfig.json --noEmit && tsc -p lab/tsconfig.json --noEmit' },

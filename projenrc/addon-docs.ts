@@ -1,5 +1,5 @@
 /*
- * The add-on presets, and the README table made from them ("Presets for the common add-ons"). The rows come from the
+ * The add-on presets, and the table of docs/addons-and-helm.md made from them ("Presets for the common add-ons"). The rows come from the
  * presets themselves (IrsaAddon's name, namespace, ServiceAccounts, EKS add-on and policy source), so the table cannot
  * drift from the code: `npx projen addon-docs` rewrites it, and test/irsa-addon.test.ts fails when it is out of step.
  * The tests of IrsaAddonRole run every preset listed here.
@@ -19,11 +19,11 @@ import { Construct } from 'constructs';
 import { withMarkedSection } from './marked-section';
 import { IrsaAddon } from '../src';
 
-/** One preset: how README users call it, which options it requires, and an instance with sample inputs. */
+/** One preset: how users call it, which options it requires, and an instance with sample inputs. */
 export interface AddonPreset {
-  /** The factory call, as the README shows it. */
+  /** The factory call, as the docs show it. */
   readonly call: string;
-  /** The options it cannot do without, for the README. */
+  /** The options it cannot do without, for the docs. */
   readonly required: string;
   readonly make: (scope: Construct) => IrsaAddon;
 }
@@ -76,11 +76,12 @@ export const ADDON_PRESETS: AddonPreset[] = [
   { call: 'cloudWatchObservability()', required: '–', make: () => IrsaAddon.cloudWatchObservability() },
 ];
 
-export const README = path.join(__dirname, '..', 'README.md');
+/** The docs page with the add-on table. */
+export const ADDON_PAGE = path.join(__dirname, '..', 'docs', 'addons-and-helm.md');
 const TABLE_START = '<!-- add-on table: made by `npx projen addon-docs` from src/addons/ -->';
 const TABLE_END = '<!-- end of add-on table -->';
 
-/** The README table, one row per preset, from presets made in `scope`. */
+/** The docs page's table, one row per preset, from presets made in `scope`. */
 export function addonTable(scope: Construct): string {
   const rows = ADDON_PRESETS.map((preset, i) => {
     const addon = preset.make(new Construct(scope, `Preset${i}`));
@@ -91,16 +92,16 @@ export function addonTable(scope: Construct): string {
   return [TABLE_START, '| Preset | Trusts | EKS add-on | Permissions from | Requires |', '| --- | --- | --- | --- | --- |', ...rows, TABLE_END].join('\n');
 }
 
-/** `readme` with its add-on table replaced by the current one. */
-export function withAddonTable(readme: string, scope: Construct): string {
-  return withMarkedSection(readme, TABLE_START, TABLE_END, addonTable(scope), 'add-on table');
+/** `page` (the text of docs/addons-and-helm.md) with its add-on table replaced by the current one. */
+export function withAddonTable(page: string, scope: Construct): string {
+  return withMarkedSection('docs/addons-and-helm.md', page, TABLE_START, TABLE_END, addonTable(scope), 'add-on table');
 }
 
 if (require.main === module) {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-irsa-addon-docs-'));
   try {
     const stack = new Stack(new App({ outdir }), 'Docs');
-    fs.writeFileSync(README, withAddonTable(fs.readFileSync(README, 'utf8'), stack));
+    fs.writeFileSync(ADDON_PAGE, withAddonTable(fs.readFileSync(ADDON_PAGE, 'utf8'), stack));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 /*
- * The rule table of IrsaChecks, written where users read it: the README's "Auditing the whole app" table and the
+ * The rule table of IrsaChecks, written where users read it: the "Auditing the whole app" table of docs/security-and-audit.md and the
  * IrsaChecks doc comment (which API.md is made from). Both are made from the pack's own table, src/checks/rule-pack.ts;
  * `npx projen rule-docs` rewrites them, and a test fails when either is out of step.
  */
@@ -9,15 +9,16 @@ import { withMarkedSection } from './marked-section';
 import { IRSA_RULES } from '../src/checks/rule-pack';
 
 const ROOT = path.join(__dirname, '..');
-export const README = path.join(ROOT, 'README.md');
+/** The docs page with the rule table. */
+export const RULE_PAGE = path.join(ROOT, 'docs', 'security-and-audit.md');
 export const IRSA_CHECKS_SOURCE = path.join(ROOT, 'src', 'irsa-checks.ts');
 const TABLE_START = '<!-- rule table: made by `npx projen rule-docs` from src/checks/rule-pack.ts -->';
 const TABLE_END = '<!-- end of rule table -->';
 /** The doc comment's rule list: one ` * - IRSAn (level): summary.` line per rule. */
 const DOC_COMMENT_RULES = /( \* - IRSA\d+ \([^)]*\): .*\n(?: \*   .*\n)*)+/;
 
-/** The README table: one row per rule. */
-export function readmeTable(): string {
+/** The docs page's table: one row per rule. */
+export function ruleTable(): string {
   const rows = IRSA_RULES.map(r => `| ${r.id} | ${r.level} | ${r.summary} | ${r.fix} |`);
   return [TABLE_START, '| Rule | Level | Flags | Fix |', '| --- | --- | --- | --- |', ...rows, TABLE_END].join('\n');
 }
@@ -27,9 +28,9 @@ export function docCommentRules(): string {
   return IRSA_RULES.map(r => wrap(`- ${r.id} (${r.level}): ${r.summary}.`)).join('');
 }
 
-/** `readme` with its rule table replaced by the current one. */
-export function withReadmeTable(readme: string): string {
-  return withMarkedSection(readme, TABLE_START, TABLE_END, readmeTable(), 'rule table');
+/** `page` (the text of docs/security-and-audit.md) with its rule table replaced by the current one. */
+export function withRuleTable(page: string): string {
+  return withMarkedSection('docs/security-and-audit.md', page, TABLE_START, TABLE_END, ruleTable(), 'rule table');
 }
 
 /** `source` (src/irsa-checks.ts) with its doc comment's rule list replaced by the current one. */
@@ -53,6 +54,6 @@ function wrap(text: string): string {
 }
 
 if (require.main === module) {
-  fs.writeFileSync(README, withReadmeTable(fs.readFileSync(README, 'utf8')));
+  fs.writeFileSync(RULE_PAGE, withRuleTable(fs.readFileSync(RULE_PAGE, 'utf8')));
   fs.writeFileSync(IRSA_CHECKS_SOURCE, withDocCommentRules(fs.readFileSync(IRSA_CHECKS_SOURCE, 'utf8')));
 }

@@ -6,8 +6,8 @@ import * as path from 'path';
 const api = fs.readFileSync(path.join(__dirname, '..', 'API.md'), 'utf8');
 const sections = (heading: string) => api.split(/^## /m).find(s => s.startsWith(heading))!.split(/^### /m).slice(1);
 const nameOf = (section: string) => section.split(' ')[0];
-/** The first line after the heading that is not blank and not an `Implements` or `Extends` line. */
-const description = (section: string) => section.split('\n').slice(1).find(line => line.trim() !== '' && !/^- \*(Implements|Extends):/.test(line)) ?? '';
+/** The first line after the heading that is not blank and not an `Implements`, `Implemented By` or `Extends` line. */
+const description = (section: string) => section.split('\n').slice(1).find(line => line.trim() !== '' && !/^- \*(Implements|Implemented By|Extends):/.test(line)) ?? '';
 
 test('every type has a description', () => {
   const types = ['Constructs', 'Structs', 'Classes', 'Protocols', 'Enums'].flatMap(h => (api.includes(`## ${h} `) ? sections(h) : []));

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ADDON_PRESETS, README, withAddonTable } from '../projenrc/addon-docs';
+import { ADDON_PRESETS, ADDON_PAGE, withAddonTable } from '../projenrc/addon-docs';
 import { IrsaAddon } from '../src';
 import { testStack } from './support/app';
 
@@ -13,14 +13,14 @@ describe('IrsaAddon', () => {
     ]);
   });
 
-  test('every factory is in the README table, and the table is what the presets say: `npx projen addon-docs` would change nothing', () => {
+  test('every factory is in the table of docs/addons-and-helm.md, and the table is what the presets say: `npx projen addon-docs` would change nothing', () => {
     const factories = Object.getOwnPropertyNames(IrsaAddon).filter(name => typeof (IrsaAddon as any)[name] === 'function');
     expect(factories.filter(name => !ADDON_PRESETS.some(p => p.call.startsWith(`${name}(`)))).toEqual([]);
-    const readme = fs.readFileSync(README, 'utf8');
-    expect(withAddonTable(readme, testStack())).toBe(readme);
+    const page = fs.readFileSync(ADDON_PAGE, 'utf8');
+    expect(withAddonTable(page, testStack())).toBe(page);
   });
 
-  test('the README table names every option of every factory', () => {
+  test('the docs table names every option of every factory', () => {
     // The factories' option structs, as jsii sees them (the .jsii assembly the build compiles before the tests).
     const assembly = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '.jsii'), 'utf8'));
     const factories: any[] = assembly.types['cdk-irsa.IrsaAddon'].methods.filter((m: any) => m.static);

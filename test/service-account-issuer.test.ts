@@ -104,9 +104,9 @@ describe('ServiceAccountIssuer', () => {
         '--service-account-signing-key-file=/etc/kubernetes/pki/sa.key',
     });
     expect(template.toJSON()).toMatchSnapshot();
-    // The README shows these flags for its example, which is this one.
-    const readme = fs.readFileSync(path.join(__dirname, '..', 'README.md'), 'utf8');
-    const shown = /\*\*The API server's side\.\*\*[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1];
+    // docs/self-managed-clusters.md shows these flags for its example, which is this one.
+    const page = fs.readFileSync(path.join(__dirname, '..', 'docs', 'self-managed-clusters.md'), 'utf8');
+    const shown = /\*\*The API server's side\.\*\*[\s\S]*?```text\n([\s\S]*?)```/.exec(page)?.[1];
     expect(shown).toBe(issuer.apiServerFlags.join('\n') + '\n');
   });
 

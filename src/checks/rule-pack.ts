@@ -22,7 +22,7 @@ import { RoleChainContext } from './pod-identity-chains';
 import { Finding, TrustRule } from './trust-rule';
 import { StackValues } from '../private/stack-values';
 
-/** The rules of IrsaChecks, in the order of their IDs: the table the reporting, the doc comment and the README follow. */
+/** The rules of IrsaChecks, in the order of their IDs: the table the reporting, the doc comment and docs/security-and-audit.md follow. */
 export const IRSA_RULES: readonly TrustRule[] = [
   IRSA1, IRSA2, IRSA3, IRSA4, IRSA5, IRSA6, IRSA7, IRSA8, IRSA9, IRSA10, IRSA11, IRSA12, IRSA13, IRSA14, IRSA15, IRSA16, IRSA17,
   IRSA18, IRSA19,

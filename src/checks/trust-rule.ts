@@ -20,7 +20,7 @@ export interface TrustRule {
   readonly id: string;
   /** How findings are reported: errors fail `cdk synth`. */
   readonly level: 'error' | 'warning' | 'warning, or error';
-  /** What it flags, in one line (the README table and the `IrsaChecks` doc comment are made from it). */
+  /** What it flags, in one line (the docs table and the `IrsaChecks` doc comment are made from it). */
   readonly summary: string;
   /** How to fix what it flags, in one line. */
   readonly fix: string;

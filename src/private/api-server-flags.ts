@@ -20,7 +20,7 @@ export interface ApiServerFlagInput {
   readonly signingKeyFile: string;
 }
 
-/** The flags, in the order the README explains them. */
+/** The flags, in the order docs/self-managed-clusters.md explains them. */
 export function apiServerFlagsOf(input: ApiServerFlagInput): ApiServerFlag[] {
   const issuers = [input.issuerUrl, ...input.formerIssuerUrls];
   return [

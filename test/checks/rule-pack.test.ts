@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { docCommentRules, IRSA_CHECKS_SOURCE, README, withDocCommentRules, withReadmeTable } from '../../projenrc/rule-docs';
+import { docCommentRules, IRSA_CHECKS_SOURCE, RULE_PAGE, withDocCommentRules, withRuleTable } from '../../projenrc/rule-docs';
 import { IRSA_RULES } from '../../src/checks/rule-pack';
 import { AUD, audit, rulesOf, stackWithRole, statement, SUB } from '../support/trust-audit';
 
@@ -14,9 +14,9 @@ describe('the IrsaChecks rule pack', () => {
     }
   });
 
-  test('is the README table: `npx projen rule-docs` would change nothing', () => {
-    const readme = fs.readFileSync(README, 'utf8');
-    expect(withReadmeTable(readme)).toBe(readme);
+  test('is the table of docs/security-and-audit.md: `npx projen rule-docs` would change nothing', () => {
+    const page = fs.readFileSync(RULE_PAGE, 'utf8');
+    expect(withRuleTable(page)).toBe(page);
   });
 
   test('is the IrsaChecks doc comment, and so API.md: `npx projen rule-docs` would change nothing', () => {
@@ -30,11 +30,11 @@ describe('the IrsaChecks rule pack', () => {
       .toThrow(new Error('src/irsa-checks.ts has no " * - IRSAn (level): ..." rule list in its doc comment'));
   });
 
-  test('a README table out of step is noticed', () => {
-    const readme = fs.readFileSync(README, 'utf8');
-    const edited = readme.replace('| IRSA5 | error |', '| IRSA5 | warning |');
-    expect(edited).not.toBe(readme);
-    expect(withReadmeTable(edited)).toBe(readme);
+  test('a docs table out of step is noticed', () => {
+    const page = fs.readFileSync(RULE_PAGE, 'utf8');
+    const edited = page.replace('| IRSA5 | error |', '| IRSA5 | warning |');
+    expect(edited).not.toBe(page);
+    expect(withRuleTable(edited)).toBe(page);
   });
 
   test('reports, per statement, findings about its conditions before findings about the statement', () => {

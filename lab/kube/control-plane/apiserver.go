@@ -54,7 +54,7 @@ func (c apiServerConfig) flags() []string {
 	if len(c.serviceAccountFlags) > 0 {
 		return append(flags, c.serviceAccountFlags...)
 	}
-	// The five flags of a cluster that issues ServiceAccount tokens for IAM (see the README's self-managed part).
+	// The five flags of a cluster that issues ServiceAccount tokens for IAM (see docs/self-managed-clusters.md).
 	flags = append(flags,
 		"--service-account-issuer="+c.issuer,
 		"--service-account-key-file="+c.key.publicFile,

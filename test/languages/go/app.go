@@ -20,7 +20,7 @@ func NewWorkloadsStack(scope constructs.Construct, id string, props *awscdk.Stac
 	stack := awscdk.NewStack(scope, &id, props)
 	bucket := awss3.NewBucket(stack, jsii.String("Data"), nil)
 
-	// The README's three lines: the ServiceAccount is an iam.IPrincipal, so grants go to its role.
+	// docs/languages.md's three lines: the ServiceAccount is an iam.IPrincipal, so grants go to its role.
 	irsa := cdkirsa.NewIrsaCluster(stack, jsii.String("Irsa"), &cdkirsa.IrsaClusterProps{IssuerUrl: jsii.String(IssuerURL)})
 	reader := irsa.AddServiceAccount(jsii.String("Reader"), &cdkirsa.IrsaServiceAccountOptions{Namespace: jsii.String("shop"), Name: jsii.String("orders")})
 	bucket.GrantRead(reader, nil)

@@ -13,7 +13,7 @@ class WorkloadsStack(cdk.Stack):
         super().__init__(scope, construct_id, **kwargs)
         bucket = s3.Bucket(self, "Data")
 
-        # The README's three lines: the ServiceAccount is an iam.IPrincipal, so grants go to its role.
+        # docs/languages.md's three lines: the ServiceAccount is an iam.IPrincipal, so grants go to its role.
         irsa = IrsaCluster(self, "Irsa", issuer_url=ISSUER_URL)
         reader = irsa.add_service_account("Reader", namespace="shop", name="orders")
         bucket.grant_read(reader)

@@ -27,7 +27,7 @@ public final class WorkloadsApp {
             super(scope, id, props);
             Bucket bucket = new Bucket(this, "Data");
 
-            // The README's three lines: the ServiceAccount is an iam.IPrincipal, so grants go to its role.
+            // docs/languages.md's three lines: the ServiceAccount is an iam.IPrincipal, so grants go to its role.
             IrsaCluster irsa = IrsaCluster.Builder.create(this, "Irsa").issuerUrl(ISSUER_URL).build();
             IrsaServiceAccount reader = irsa.addServiceAccount("Reader", IrsaServiceAccountOptions.builder().namespace("shop").name("orders").build());
             bucket.grantRead(reader);
