@@ -206,12 +206,6 @@ project.addTask('addon-docs', {
 // committed API.md and generated files are what the build produces, then the other languages (below), then the
 // tests on the real control plane. CI=true
 // makes `package` build only the JS target; check:languages builds the others.
-/**
- * Where the README's samples compile (inside node_modules, which no tool of the repository walks), and what resolves
- * there besides cdk-irsa; test/docs-samples.test.ts compiles docs/ with the same.
- */
-const ROSETTA_COMPILE = 'node_modules/.cache/rosetta-compile';
-const SAMPLE_PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-27', '@types/node'];
 project.addTask('check', {
   description: 'Build, test, lint and package as CI does, fail if generated files differ from the commit, then check:languages',
   env: { CI: 'true' },
@@ -219,14 +213,8 @@ project.addTask('check', {
     // The control plane's cold build takes minutes; it starts now, under nice, and test:kube waits for it.
     { name: 'lab:kube build in the background', exec: 'ts-node --transpile-only lab/kube/go-build.ts --detach' },
     { spawn: 'build' },
-    // Compiles every TypeScript snippet of the README and API.md against the built package (fixtures in rosetta/), in
-    // a directory where cdk-irsa, its peers and Node's types resolve as in an app (a quick start reads a file).
-    {
-      name: 'README snippets compile',
-      exec: `rm -rf ${ROSETTA_COMPILE} && mkdir -p ${ROSETTA_COMPILE}/node_modules/@types && ln -s "$PWD" ${ROSETTA_COMPILE}/node_modules/cdk-irsa && ` +
-        `for p in ${SAMPLE_PACKAGES.join(' ')}; do ln -s "$PWD/node_modules/$p" ${ROSETTA_COMPILE}/node_modules/$p; done && ` +
-        `jsii-rosetta extract --strict --directory ${ROSETTA_COMPILE}`,
-    },
+    // Compiles every TypeScript snippet of the README and API.md against the built package (fixtures in rosetta/).
+    { name: 'README snippets compile', exec: 'bash rosetta/extract.sh' },
     { name: 'bench type-checks', exec: 'tsc -p bench/tsconfig.json --noEmit' },
     // ts-jest only transpiles (isolatedModules), so a test could pass with types that do not fit.
     { name: 'tests and lab type-check', exec: 'tsc -p test/tsconfig.json --noEmit && tsc -p lab/tsconfig.json --noEmit' },

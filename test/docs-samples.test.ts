@@ -22,6 +22,7 @@ const { fixturize } = require(path.join(ROSETTA_LIB, 'fixtures')) as { fixturize
 
 const ROOT = path.join(__dirname, '..');
 const PAGES = fs.readdirSync(path.join(ROOT, 'docs')).filter(f => f.endsWith('.md')).sort();
+// The packages rosetta/extract.sh makes resolvable for the README, here for docs/.
 const PACKAGES = ['aws-cdk-lib', 'constructs', 'cdk8s', 'cdk8s-plus-27', '@types/node'];
 
 /** A directory where `cdk-irsa` and its peers resolve as in an app: the repository and its node_modules, linked. */
