@@ -76,6 +76,9 @@ export const ADDON_PRESETS: AddonPreset[] = [
   { call: 'cloudWatchObservability()', required: '–', make: () => IrsaAddon.cloudWatchObservability() },
 ];
 
+/** How many add-ons there are presets for (one factory may have several rows, such as vpcCni's two). */
+export const ADDON_COUNT = new Set(ADDON_PRESETS.map(preset => preset.call.split('(')[0])).size;
+
 /** The docs page with the add-on table. */
 export const ADDON_PAGE = path.join(__dirname, '..', 'docs', 'addons-and-helm.md');
 const TABLE_START = '<!-- add-on table: made by `npx projen addon-docs` from src/addons/ -->';
